@@ -1,0 +1,205 @@
+"""Shared lexical resources: unit-name shapes, a unit gazetteer, role cues, table columns.
+
+Both the structure stage (to tell a unit cell from a requirement, and to split
+flattened table rows) and the entity stage (to recognise units) read these; the
+gazetteer is learned from the annotations and shipped in `models/`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+GAZETTEER_PATH = MODELS_DIR / "gazetteer.txt"
+
+# Suffixes that end a unit name, longest first so alternation prefers them.
+UNIT_SUFFIXES = sorted(
+    """领导小组成员各单位 领导小组办公室 领导小组 管理委员会 管委会 委员会 党工委 工委 党委 办公厅 办公室
+    街道办事处 办事处 街道办 人民政府 政府 片区管理局 管理局 监管局 服务中心 交易中心 信息中心 中心 分局 局 厅
+    卫计委 网信办 公开办 审改办 效能办 数字办 扶贫办 委 办 处室 处 室 科 股 部门 单位 机关 机构 直属机构 事业单位 国企
+    支行 银保监局 证监局 窗口 法院 检察院 档案馆 图书馆 联席办 新闻办 督查室""".split(),
+    key=len,
+    reverse=True,
+)
+# Words ending in a suffix that are not units (举办, 网站 …) and characters a name never holds.
+_NOT_UNIT_ENDINGS = re.compile(
+    r"(?:(?<!公)开办|举办|创办|承办|主办|督办|交办|转办|代办|查办|包办|网办|通办|联办|好办|快办|掌上办|一次办|马上办|就近办|"
+    r"全部|内部|局部|外部|干部|各部|好处|到处|之处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
+    r"股份|股权|中心工作|中心城区|核心|重心|信心|耐心|用心|民心|决心|责任心|议事处|出处|厅堂|本单位|本机关|本部门)$"
+)
+_STOP = "的在对向请按要将把被为是于从给等或并以了经报由及、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】"
+_CORE = rf"[^{_STOP}\d]"
+# Units that are collectives of a territory without a suffix.
+_COLLECTIVES = r"各设区市|各县（市、区）|各县\(市、区\)|各地区各部门|各地各部门|各地区|各级各部门|各级各类|各级政府|各级行政机关|中央驻闽有关机构"
+_SUFFIX_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
+_UNIT_GRAMMAR = re.compile(
+    rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})|{_COLLECTIVES})"
+    rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}|街道办)[）)])?"
+)
+
+ROLE_CUES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:分别)?(?:按职能|按职责|结合单位职责)?(?:分别)?牵头(?:负责)?"), "lead"),
+    (re.compile(r"配合|协助|协办|参与"), "cooperate"),
+    (re.compile(r"(?:依职责|按职责分工|按职责|分别按职能|分别)?(?:负责|落实)"), "responsible"),
+]
+CUE_PATTERN = re.compile(
+    r"(?:分别)?(?:按职能|按职责分工|按职责|依职责|结合单位职责)?(?:分别)?(?:牵头负责|牵头|配合|协助|协办|参与|负责|落实)"
+    r"|会同|等(?:有关|相关)?(?:部门|单位)|等"
+)
+SEPARATORS = "、，,；;和及 \t　"
+
+
+@dataclass(frozen=True)
+class UnitSpan:
+    start: int
+    end: int
+    source: str  # "gazetteer" | "grammar"
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: str | None = None) -> tuple[str, ...]:
+    """Unit names learned from the annotations (one per line), or () if none is shipped."""
+    p = Path(path) if path else GAZETTEER_PATH
+    if not p.exists():
+        return ()
+    return tuple(line.strip() for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+class UnitMatcher:
+    """Finds unit-name candidates: gazetteer longest matches first, then the name grammar."""
+
+    def __init__(self, names: tuple[str, ...] | list[str] = ()):
+        self.names = tuple(names)
+        self._automaton = None
+        if self.names:
+            automaton = ahocorasick.Automaton()
+            for name in self.names:
+                automaton.add_word(name, len(name))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def gazetteer_spans(self, text: str) -> list[UnitSpan]:
+        if self._automaton is None:
+            return []
+        found = [(end + 1 - length, end + 1) for end, length in self._automaton.iter(text)]
+        return [UnitSpan(s, e, "gazetteer") for s, e in _longest_non_overlapping(found)]
+
+    def grammar_spans(self, text: str) -> list[UnitSpan]:
+        spans = []
+        for m in _UNIT_GRAMMAR.finditer(text):
+            for s, e in _jurisdiction_pieces(text, m.start(), _extend_to_suffix(text, m.start(), m.end())):
+                name = text[s:e]
+                if len(name) >= 2 and _SUFFIX_END.search(name) and not _NOT_UNIT_ENDINGS.search(name):
+                    spans.append(UnitSpan(s, e, "grammar"))
+        return spans
+
+    def find(self, text: str) -> list[UnitSpan]:
+        """Non-overlapping unit candidates in `text`, in order."""
+        gaz = self.gazetteer_spans(text)
+        taken = [(s.start, s.end) for s in gaz]
+        out = list(gaz)
+        for g in self.grammar_spans(text):
+            if not any(g.start < e and s < g.end for s, e in taken):
+                out.append(g)
+        return sorted(out, key=lambda u: u.start)
+
+
+# A jurisdiction character inside a candidate starts the name when it does not
+# belong to a word of its own (实验区, 设区市, 市场 …): `…公开工作区行政审批局` → 区行政审批局.
+_JURISDICTION = "省市县区镇乡"
+_REGION_WORDS = re.compile(
+    r"实验区|设区市|市场|县级|市级|省级|区级|区域|市县|省市|区县|县市|社区|城区|片区|园区|辖区|地区|山区|景区|老区|苏区|"
+    r"新区|市区|乡镇|城乡|市民|县域|市域|全省|全市|全县|全区|本省|本市|本县|本区|我省|我市|我县|我区|省内|市内|县内|区内"
+)
+
+
+_CORE_CHAR = re.compile(_CORE)
+
+
+def _extend_to_suffix(text: str, start: int, end: int) -> int:
+    """The regex settles on the longest core; a name may still end a little later (…管委 → …管委会)."""
+    best = end
+    for k in range(1, 4):
+        e = end + k
+        if e > len(text) or not _CORE_CHAR.match(text[e - 1]) or e - start > 18:
+            break
+        if any(text.endswith(suf, start, e) for suf in UNIT_SUFFIXES):
+            best = e
+    return best
+
+
+def _jurisdiction_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a candidate where a jurisdiction character starts a new name."""
+    name = text[start:end]
+    protected = set()
+    for m in _REGION_WORDS.finditer(name):
+        protected.update(range(m.start(), m.end()))
+    for m in re.finditer(r"[（(][^）)]*[）)]", name):  # an alias: 县财政局（县金融局）
+        protected.update(range(m.start(), m.end()))
+    cuts = [0]
+    for k in range(2, len(name) - 2):
+        if name[k] in _JURISDICTION and k not in protected and name[k - 1] not in _JURISDICTION + "各":
+            cuts.append(k)
+    cuts.append(len(name))
+    return [(start + a, start + b) for a, b in zip(cuts, cuts[1:])]
+
+
+def _longest_non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    chosen: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (-(x[1] - x[0]), x[0])):
+        if all(e <= cs or s >= ce for cs, ce in chosen):
+            chosen.append((s, e))
+    return sorted(chosen)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> UnitMatcher:
+    return UnitMatcher(load_gazetteer())
+
+
+# --- table columns --------------------------------------------------------------
+
+COLUMN_CLASSES = {
+    "序号": "seq",
+    "工作任务": "task",
+    "主要任务": "task",
+    "重点任务": "task",
+    "任务": "task",
+    "具体要求": "req",
+    "工作要求": "req",
+    "具体内容": "req",
+    "工作内容": "req",
+    "工作措施": "req",
+    "牵头单位": "unit",
+    "责任单位": "unit",
+    "配合单位": "unit",
+    "配合/责任单位": "unit",
+    "牵头及责任单位": "unit",
+    "牵头及配合单位": "unit",
+    "市里落实单位": "unit",
+    "局内负责处室": "unit",
+    "责任处室": "unit",
+    "落实单位": "unit",
+    "责任部门": "unit",
+    "牵头部门": "unit",
+    "完成时限": "time",
+    "完成时间": "time",
+    "时间节点": "time",
+    "备注": "note",
+}
+
+
+def _spaced(name: str) -> str:
+    return r"\s*".join(re.escape(c) for c in name)
+
+
+COLUMN_NAME = re.compile(
+    "|".join(_spaced(n) for n in sorted(COLUMN_CLASSES, key=len, reverse=True))
+)
+# A unit column named by its header (with inner spaces and line breaks) → canonical name.
+def canonical_column(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)
