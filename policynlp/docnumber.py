@@ -52,6 +52,9 @@ _REAL_CODES = (
     "省政府令", "市政", "县政", "区政", "镇政", "乡政", "街道",
 )
 _CODE_HEADS = frozenset(code[0] for code in _REAL_CODES)
+# Level words also end place names (平潭综合实验区岚综管办): a region or organ
+# abbreviation further right wins over them.
+_WEAK_HEADS = frozenset("省市县区镇乡街")
 
 # Words that are never inside a code: verbs and particles that introduce a
 # citation, and the ends of titles and organ names a number is glued to.
@@ -59,7 +62,7 @@ _NOT_CODE = re.compile(
     "按照|根据|依据|依照|遵照|参照|对照|贯彻|落实|执行|转发|印发|下发|"
     "通知|意见|办法|方案|规定|决定|批复|细则|规划|要点|分解表|文件|精神|要求|"
     "人民政府|政府|人民|办公厅|办公室|委员会|管委会|中心|关于|"
-    "[的以和及与或即见按据将在是为并等由经对把向]"
+    "[的以和及与或即见按据将在是为并等由对把向]"
 )
 
 _OPEN = "〔[【(（［"
@@ -119,10 +122,10 @@ def _code_start(text: str, end: int) -> int | None:
         if len(run) - m.end() >= 2:
             cut = m.end()
     cut = max(cut, len(run) - MAX_CODE_LEN)
-    for k in range(cut, len(run) - 1):
-        if run[k] in _CODE_HEADS:
-            cut = k
-            break
+    heads = [k for k in range(cut, len(run) - 1) if run[k] in _CODE_HEADS]
+    strong = [k for k in heads if run[k] not in _WEAK_HEADS]
+    if strong or heads:
+        cut = (strong or heads)[0]
     return i + cut if len(run) - cut >= 2 else None
 
 

@@ -141,3 +141,90 @@ class CitedDocument:
             "title": self.title,
             "doc_number": self.doc_number.to_dict() if self.doc_number else None,
         }
+
+
+@dataclass
+class Document:
+    """A parsed notice: the cover notice's fields, its items and every entity found in it."""
+
+    id: str
+    title: str | None
+    issuer: str | None
+    doc_number: DocNumber | None
+    date: str | None
+    recipients: list[str]
+    doc_numbers: list[DocNumber]
+    deadlines: list[Deadline]
+    cited_documents: list[CitedDocument]
+    items: list[Item]
+    text: str = field(default="", repr=False)  # the original input
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": DOCUMENT_SCHEMA,
+            "id": self.id,
+            "title": self.title,
+            "issuer": self.issuer,
+            "doc_number": self.doc_number.to_dict() if self.doc_number else None,
+            "date": self.date,
+            "recipients": list(self.recipients),
+            "doc_numbers": [d.to_dict() for d in self.doc_numbers],
+            "deadlines": [d.to_dict() for d in self.deadlines],
+            "cited_documents": [c.to_dict() for c in self.cited_documents],
+            "items": [it.to_dict() for it in self.items],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], text: str = "") -> "Document":
+        """Rebuild a Document from its JSON (as `policynlp parse` writes it)."""
+        if d.get("schema") != DOCUMENT_SCHEMA:
+            raise ValueError(f"not a {DOCUMENT_SCHEMA} object")
+
+        def dn(x: dict[str, Any] | None) -> DocNumber | None:
+            if x is None:
+                return None
+            return DocNumber(x["text"], x["issuer_code"], x["year"], x["serial"], tuple(x["span"]))
+
+        def dl(x: dict[str, Any]) -> Deadline:
+            return Deadline(x["text"], x["kind"], tuple(x["span"]), x.get("date"), x.get("duration"),
+                            x.get("anchor"), x.get("frequency"))
+
+        items = []
+        for it in d.get("items", []):
+            title = it.get("title") or {}
+            items.append(
+                Item(
+                    id=it["id"],
+                    number=it.get("number"),
+                    path=list(it.get("path", [])),
+                    text=it["text"],
+                    span=tuple(it["span"]),
+                    title=title.get("text"),
+                    title_span=tuple(title["span"]) if title.get("span") else None,
+                    cells=[Cell(c["column"], c["text"], tuple(c["span"]), c.get("inherited", False)) for c in it.get("cells", [])],
+                    units=[Unit(u["name"], u["role"], tuple(u["span"]), u.get("column"), u.get("inherited", False))
+                           for u in it.get("units", [])],
+                    deadlines=[dl(x) for x in it.get("deadlines", [])],
+                    verbs=list(it.get("verbs", [])),
+                    doc_numbers=[dn(x) for x in it.get("doc_numbers", [])],
+                )
+            )
+        return cls(
+            id=d["id"],
+            title=d.get("title"),
+            issuer=d.get("issuer"),
+            doc_number=dn(d.get("doc_number")),
+            date=d.get("date"),
+            recipients=list(d.get("recipients", [])),
+            doc_numbers=[dn(x) for x in d.get("doc_numbers", [])],
+            deadlines=[dl(x) for x in d.get("deadlines", [])],
+            cited_documents=[CitedDocument(c["title"], dn(c.get("doc_number"))) for c in d.get("cited_documents", [])],
+            items=items,
+            text=text,
+        )

@@ -14,7 +14,7 @@ from pathlib import Path
 import ahocorasick
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-GAZETTEER_PATH = MODELS_DIR / "gazetteer.txt"
+GAZETTEER_PATH = MODELS_DIR / "unit_recognizer" / "gazetteer.txt"
 
 # Suffixes that end a unit name, longest first so alternation prefers them.
 UNIT_SUFFIXES = sorted(

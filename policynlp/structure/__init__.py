@@ -300,7 +300,8 @@ def _make_item(
             cell, clause_start = clause
             cells = [cell]
             text_span = (body_start, _rstrip(text, body_start, clause_start))
-    return RawItem(_item_id(path, entry.value, prefix), number, path, text_span, title, cells, (entry.start, end), layout)
+    value = None if number is None else entry.value
+    return RawItem(_item_id(path, value, prefix), number, path, text_span, title, cells, (entry.start, end), layout)
 
 
 def _lines(text: str, start: int, end: int) -> list[Span]:

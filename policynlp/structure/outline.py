@@ -58,7 +58,6 @@ def scan(text: str, start: int, end: int, *, bare_numbers: bool = False) -> list
     heading_text: dict[int, str] = {}
     open_levels: list[int] = []
     for m in _CANDIDATE.finditer(text, start, end):
-        kind = m.lastgroup if m.lastgroup != "dot" else "l2"
         if m.group("l0") is not None:
             level, numeral = 0, m.group("l0")
         elif m.group("l1") is not None:
@@ -67,7 +66,6 @@ def scan(text: str, start: int, end: int, *, bare_numbers: bool = False) -> list
             level, numeral = 2, m.group("l2")
         else:
             level, numeral = 3, m.group("l3") or m.group("l3c")
-        del kind
         boundary = _boundary(text, m.start(), start)
         dotted = level != 2 or bool(m.group("dot") and m.group("dot").strip())
         if level == 2 and not dotted and boundary != "line" and not bare_numbers:
@@ -79,35 +77,31 @@ def scan(text: str, start: int, end: int, *, bare_numbers: bool = False) -> list
                 continue
         value = None if numeral == "?" else numeral_value(numeral)
         expected = last.get(level, 0) + 1
-        continuing = seen_last.get(level, 0) + 1
-        deeper_open = any(lv < level for lv in open_levels)
         if value is None:
             if boundary != "line":
                 continue
             value = expected
         ok = False
         repeat = False
-        if value == expected and (expected > 1 or not open_levels or deeper_open or level in open_levels
-                                  or _is_first_level(level, open_levels)):
-            ok = True
-        elif value == continuing and value > 1 and deeper_open and last.get(level, 0) == 0:
-            ok = True  # numbering runs on across parents (items 1–42 under several （一）)
-        elif value == 1 and level not in open_levels and (deeper_open or not open_levels):
-            ok = True
-        elif (
-            level in open_levels
-            and expected < value <= expected + 2
-            and boundary in ("line", "strong")
-            and (dotted or boundary == "line")
-        ):
-            ok = True  # a short jump: a table that dropped rows 35–36
-        elif level in (0, 1) and value == last.get(level) and level in open_levels:
-            following = text[m.end() : m.end() + 12]
-            if following and heading_text.get(level, "").startswith(following[:8]):
-                ok = repeat = True
+        # A jump in numbering needs an unambiguous enumerator: a dotted number, or a line start.
+        clear = (dotted and level == 2) or boundary == "line" or (boundary == "strong" and level != 2)
+        if level in open_levels:
+            if value == expected:
+                ok = True  # the next sibling
+            elif expected < value <= expected + 2 and clear:
+                ok = True  # a short jump: a table that dropped rows 35–36
+            elif level <= 1 and value == last.get(level):
+                following = text[m.end() : m.end() + 12]
+                ok = repeat = bool(following) and heading_text.get(level, "").startswith(following[:8])
+        elif not open_levels or level > min(open_levels) or _is_first_level(level, open_levels):
+            # A first child (or the first entry): numbering restarts at 1, or
+            # runs on across parents (items 1–42 under several （一）), maybe with a gap.
+            ran_on = seen_last.get(level, 0)
+            if value == 1 or (ran_on and value == ran_on + 1):
+                ok = True
+            elif ran_on and ran_on + 1 < value <= ran_on + 3 and clear:
+                ok = True
         if not ok:
-            continue
-        if boundary == "weak" and level == 2 and not bare_numbers and value != expected and value != continuing:
             continue
         entries.append(Entry(m.start(), m.end(), level, value, numeral if numeral != "?" else str(value), repeat))
         if repeat:

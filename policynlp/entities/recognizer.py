@@ -1,0 +1,236 @@
+"""The statistical unit-name recogniser: a linear-chain CRF over characters.
+
+Measured against spaCy's own NER trained from scratch on the same notices (see
+benchmarks/bench_units_learned.py and models/README.md), a CRF with
+character n-grams, unit-name shapes and gazetteer tags as features learns
+unit names from a few dozen notices far better, so it is the learner behind
+this registered spaCy component. It reads windows of item text around
+characters that can end a unit name (so running prose costs little) and writes
+`doc.spans["unit_candidates"]`.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import pycrfsuite
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+
+from ..lexicon import UNIT_SUFFIXES, UnitMatcher
+
+Span = tuple[int, int]
+MODEL_FILE = "crf.model"
+META_FILE = "meta.json"
+_JURISDICTION = set("省市县区镇乡各")
+_SUFFIX_LAST = {s[-1] for s in UNIT_SUFFIXES} | set("市区县")
+_CUES = ("牵头", "负责", "配合", "落实", "协助", "参与", "会同", "要", "应")
+_WINDOW = 24
+
+
+def _char_type(c: str) -> str:
+    if "\u4e00" <= c <= "\u9fff":
+        return "H"
+    if c.isdigit():
+        return "D"
+    if c.isascii() and c.isalpha():
+        return "L"
+    if c.isspace():
+        return "S"
+    return "P"
+
+
+def _tags(n: int, spans: Iterable[Span], offset: int) -> list[str]:
+    tags = ["O"] * n
+    for s, e in spans:
+        s, e = s - offset, e - offset
+        if 0 <= s < e <= n:
+            tags[s] = "B"
+            for i in range(s + 1, e):
+                tags[i] = "I"
+    return tags
+
+
+@dataclass
+class Sequence_:
+    """One window of text to label: its offsets, characters and per-char context."""
+
+    start: int
+    chars: str
+    zone: list[str]  # "cell" inside a unit cell, else "text"
+
+
+def features(seq: Sequence_, matcher: UnitMatcher | None, use_gazetteer: bool) -> list[list[str]]:
+    """Feature strings for every character of a sequence."""
+    text = seq.chars
+    n = len(text)
+    gaz = _tags(n, [(u.start, u.end) for u in matcher.gazetteer_spans(text)], 0) if (matcher and use_gazetteer) else None
+    gram = _tags(n, [(u.start, u.end) for u in matcher.grammar_spans(text)], 0) if matcher else ["O"] * n
+    suffix_end = [False] * n
+    for i in range(n):
+        for k in (1, 2, 3):
+            if i - k + 1 >= 0 and text[i - k + 1 : i + 1] in _SUFFIX_SET:
+                suffix_end[i] = True
+                break
+    padded = "^^" + text + "$$"
+    out = []
+    for i in range(n):
+        c = text[i]
+        p2, p1, n1, n2 = padded[i], padded[i + 1], padded[i + 3], padded[i + 4]
+        f = [
+            "b",
+            "c=" + c,
+            "t=" + _char_type(c),
+            "p1=" + p1,
+            "n1=" + n1,
+            "p2=" + p2,
+            "n2=" + n2,
+            "p1c=" + p1 + c,
+            "cn1=" + c + n1,
+            "p1cn1=" + p1 + c + n1,
+            "p2p1=" + p2 + p1,
+            "n1n2=" + n1 + n2,
+            "sfx=" + ("1" if suffix_end[i] else "0"),
+            "sfxn1=" + ("1" if i + 1 < n and suffix_end[i + 1] else "0"),
+            "jur=" + ("1" if c in _JURISDICTION else "0"),
+            "g=" + gram[i],
+            "z=" + seq.zone[i],
+            "n2cue=" + ("1" if text[i + 1 : i + 3] in _CUES or text[i + 1 : i + 2] in _CUES else "0"),
+        ]
+        if gaz is not None:
+            f.append("gz=" + gaz[i])
+            f.append("gzg=" + gaz[i] + gram[i])
+        out.append(f)
+    return out
+
+
+_SUFFIX_SET = frozenset(UNIT_SUFFIXES)
+
+
+def windows(text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Sequence_]:
+    """Windows of item regions around characters that can end a unit name.
+
+    `regions` are (item region, unit cells of the item).
+    """
+    out = []
+    for (r0, r1), cells in regions:
+        marks = [i for i in range(r0, r1) if text[i] in _SUFFIX_LAST]
+        spans: list[list[int]] = []
+        for i in marks:
+            a, b = max(r0, i - _WINDOW), min(r1, i + 4)
+            if spans and a <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], b)
+            else:
+                spans.append([a, b])
+        for a, b in spans:
+            zone = ["cell" if any(cs <= j < ce for cs, ce in cells) else "text" for j in range(a, b)]
+            out.append(Sequence_(a, text[a:b], zone))
+    return out
+
+
+def decode(seq: Sequence_, labels: list[str]) -> list[Span]:
+    spans = []
+    start = None
+    for i, lab in enumerate(labels + ["O"]):
+        if lab == "B" or lab == "O" or (lab == "I" and start is None):
+            if start is not None:
+                spans.append((seq.start + start, seq.start + i))
+                start = None
+            if lab == "B" or (lab == "I"):
+                start = i
+    return spans
+
+
+class UnitCRF:
+    """Train and apply the CRF; `use_gazetteer` adds gazetteer tags as features."""
+
+    def __init__(self, model_path: Path | None = None, gazetteer: tuple[str, ...] = (), use_gazetteer: bool = True):
+        self.use_gazetteer = use_gazetteer
+        self.matcher = UnitMatcher(gazetteer)
+        self.tagger = None
+        if model_path is not None:
+            self.tagger = pycrfsuite.Tagger()
+            self.tagger.open(str(model_path))
+
+    def predict(self, text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Span]:
+        out = []
+        for seq in windows(text, regions):
+            labels = self.tagger.tag(features(seq, self.matcher, self.use_gazetteer))
+            out.extend(decode(seq, labels))
+        return out
+
+
+def train_crf(
+    examples: Sequence[tuple[str, list[tuple[Span, list[Span]]], list[Span], UnitMatcher]],
+    model_path: Path,
+    use_gazetteer: bool,
+    *,
+    c1: float = 0.05,
+    c2: float = 0.01,
+    max_iterations: int = 150,
+    seed: int = 0,
+) -> None:
+    """Train on (normalised text, item regions with cells, gold unit spans, gazetteer matcher) tuples.
+
+    Each example brings its own matcher so that, in training, gazetteer tags come
+    from the *other* notices' names (as they will for an unseen notice).
+    """
+    random.seed(seed)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for text, regions, gold, matcher in examples:
+        for seq in windows(text, regions):
+            tags = _tags(len(seq.chars), gold, seq.start)
+            trainer.append(features(seq, matcher, use_gazetteer), tags)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": True})
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+
+
+class UnitRecognizer:
+    """spaCy component: unit-name candidates in every item's region, from the CRF."""
+
+    def __init__(self, nlp: Language, name: str, model: str | None):
+        self.name = name
+        self.model = model
+        self.crf: UnitCRF | None = None
+        if model and (Path(model) / MODEL_FILE).exists():
+            self.crf = load_crf(Path(model))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.crf is None:
+            doc.spans["unit_candidates"] = []
+            return doc
+        structure = doc._.structure
+        regions = [
+            (item.region, [c.span for c in item.cells if c.kind == "unit" and not c.inherited])
+            for item in structure.items
+        ]
+        spans = []
+        for s, e in self.crf.predict(doc.text, regions):
+            span = doc.char_span(s, e, label="UNIT", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["unit_candidates"] = spans
+        return doc
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, nlp: Language | None = None) -> None:
+        if self.model and (Path(self.model) / MODEL_FILE).exists():
+            self.crf = load_crf(Path(self.model))
+
+
+def load_crf(model_dir: Path) -> UnitCRF:
+    meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8")) if (model_dir / META_FILE).exists() else {}
+    gazetteer: tuple[str, ...] = ()
+    gaz_file = model_dir / "gazetteer.txt"
+    if gaz_file.exists():
+        gazetteer = tuple(x for x in gaz_file.read_text(encoding="utf-8").splitlines() if x.strip())
+    return UnitCRF(model_dir / MODEL_FILE, gazetteer, use_gazetteer=meta.get("use_gazetteer", True))
+
+
+@Language.factory("policynlp_unit_recognizer", default_config={"model": None})
+def make_unit_recognizer(nlp: Language, name: str, model: str | None) -> UnitRecognizer:
+    return UnitRecognizer(nlp, name, model)

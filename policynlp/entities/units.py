@@ -1,0 +1,146 @@
+"""Responsible units of an item and their roles.
+
+Unit cells are split into clauses (on ，；); each clause's cue word gives the
+role of the units it lists (牵头 → lead, 配合/协助/参与 → cooperate, 负责/落实 →
+responsible; `甲会同乙、丙` → 甲 leads, 乙 and 丙 cooperate); a clause without a
+cue takes its column's role. Units named in an item's running text are
+responsible when they are the subject of the task (`各级行政机关要…`, `由…公开`),
+and mere mentions otherwise (kept for recognition, not reported as the item's
+units).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..structure import RawItem
+
+Span = tuple[int, int]
+# Finds unit names in text[start:end] (the flag: inside a unit cell); spans in the same offsets.
+UnitFinder = Callable[[str, int, int, bool], list[Span]]
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。]")
+_LEAD = re.compile(r"牵头")
+_COOPERATE = re.compile(r"配合|协助|协办|参与")
+_RESPONSIBLE = re.compile(r"负责|落实")
+_WITH = re.compile(r"会同")
+# A unit that begins a task sentence: followed (after its co-ordinated units,
+# a 等…部门 tail or the people who act for it) by a modal or an act.
+_SUBJECT_TAIL = re.compile(
+    r"^(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位|机构))?"
+    r"(?:主要负责同志|主要负责人|主要领导|领导干部|负责同志)?"
+    r"(?:要|应当|应|须|需|必须|负责|牵头|会同|可|统一|定期|每年|年内|及时|均|都|分别|各自|结合|按照|依法|认真|切实|进一步|加快|加强|积极|全面|严格|主动|探索|建立|推进|做好|落实|开展|组织|完成|编制|办好|制定|公开|发布|对照)"
+)
+_SUBJECT_LEAD_IN = re.compile(r"(?:^|[，,；;。：:]|由)\s*$")
+GENERIC_NAMES = frozenset(
+    "有关部门 相关部门 政府 部门 单位 机关 行政机关 本部门 本机关 本单位 其他部门 同级部门 各有关部门 主管部门 上级部门 我局 我办".split()
+)
+
+
+@dataclass
+class ItemUnit:
+    """A unit of an item, in normalised offsets."""
+
+    span: Span
+    role: str  # lead | cooperate | responsible | mention
+    column: str | None = None
+    inherited: bool = False
+
+
+def column_role(column: str, row_has_lead: bool) -> str:
+    """The role a unit takes from its column when its cell states no cue."""
+    if "牵头" in column and "责任" not in column:
+        return "lead"
+    if column.startswith("配合/") or column == "配合/责任单位":
+        return "cooperate" if row_has_lead else "responsible"
+    if column.startswith("配合"):
+        return "cooperate"
+    return "responsible"
+
+
+def cell_units(text: str, cell: Span, column: str, find: UnitFinder, row_has_lead: bool = False) -> list[tuple[Span, str]]:
+    """The units of a unit cell with their roles, in order."""
+    s, e = cell
+    units = find(text, s, e, True)
+    if not units:
+        return []
+    default = column_role(column, row_has_lead)
+    # Clause boundaries: each clause's cue governs the units inside it.
+    bounds = [s] + [m.end() for m in _CLAUSE_BREAK.finditer(text, s, e)] + [e]
+    out: list[tuple[Span, str]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        inside = [u for u in units if a <= u[0] < b]
+        if not inside:
+            continue
+        clause = text[a:b]
+        with_m = _WITH.search(clause)
+        if with_m:
+            cut = a + with_m.start()
+            for u in inside:
+                out.append((u, "lead" if u[1] <= cut else "cooperate"))
+            continue
+        tail = text[inside[-1][1] : b]
+        if _LEAD.search(tail):
+            role = "lead"
+        elif _COOPERATE.search(tail):
+            role = "cooperate"
+        elif _RESPONSIBLE.search(tail):
+            role = "responsible"
+        else:
+            role = default
+        out.extend((u, role) for u in inside)
+    return out
+
+
+def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] = ()) -> list[tuple[Span, str]]:
+    """Units named in an item's running text: subjects of the task, or mentions."""
+    s, e = span
+    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》", text[s:e])]
+    excluded = list(exclude)
+    units = []
+    for u in find(text, s, e, False):
+        if any(a <= u[0] - s and u[1] - s <= b for a, b in titles):
+            continue  # a name inside a cited title is part of the title
+        if any(u[0] < b and a < u[1] for a, b in excluded):
+            continue
+        units.append(u)
+    out: list[tuple[Span, str]] = []
+    i = 0
+    while i < len(units):
+        # A co-ordinated group: 甲、乙和丙 share the role of the group.
+        group = [units[i]]
+        while i + 1 < len(units) and re.fullmatch(r"[、，,和及与]|以及|及其", text[group[-1][1] : units[i + 1][0]]):
+            i += 1
+            group.append(units[i])
+        i += 1
+        before = text[max(s, group[0][0] - 3) : group[0][0]]
+        after = text[group[-1][1] : min(e, group[-1][1] + 12)]
+        subject = bool(_SUBJECT_LEAD_IN.search(before) or group[0][0] == s) and bool(_SUBJECT_TAIL.match(after))
+        if subject and re.match(r"^(?:等\S{0,6})?牵头", after):
+            role = "lead"
+        elif subject:
+            role = "responsible"
+        elif re.search(r"由\s*$", before) and re.match(r"^(?:等\S{0,6})?(?:负责|牵头|统一|定期|及时|公开|发布|组织)", after):
+            role = "lead" if after.startswith("牵头") else "responsible"
+        else:
+            role = "mention"
+        out.extend((u, role) for u in group)
+    return out
+
+
+def item_units(text: str, item: RawItem, find: UnitFinder) -> list[ItemUnit]:
+    """Every unit of an item: from its unit cells (inherited ones included) and its text."""
+    unit_cells = [c for c in item.cells if c.kind == "unit"]
+    lead_columns = [c for c in unit_cells if "牵头" in c.column and "责任" not in c.column]
+    row_has_lead = any(find(text, *c.span, True) for c in lead_columns)
+    out: list[ItemUnit] = []
+    for cell in unit_cells:
+        for span, role in cell_units(text, cell.span, cell.column, find, row_has_lead):
+            out.append(ItemUnit(span, role, cell.column or None, cell.inherited))
+    # Units inside a task title are not the item's: its cells say who does it.
+    cell_spans = [c.span for c in unit_cells]
+    for span, role in text_units(text, item.text, find, exclude=cell_spans):
+        out.append(ItemUnit(span, role))
+    out.sort(key=lambda u: (u.inherited, u.span))
+    return [u for u in out if text[u.span[0] : u.span[1]] not in GENERIC_NAMES]
