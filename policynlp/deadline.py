@@ -35,8 +35,9 @@ phrase. Decisions (they follow corpora/annotations/GUIDELINES.md):
 - Recurring: `每年`/`每年度`/`按年度` (yearly), `每季度`/`按季度` (quarterly),
   `每月`/`按月` (monthly), `每周` (weekly), extended over a count
   (`每年至少听取1次`), dates (`每年1月10日、7月10日前`, one span) or a list of
-  periods (`按月度、季度`, frequency of the first). `每日`/`每半年`/`每两年` have
-  no frequency in the schema and are skipped; `定期` states no period and is
+  periods (`按月度、季度`, frequency of the first). Rates are no schedule
+  (`平均每年`, `每人每年` are skipped); `每日`/`每半年`/`每两年` have no
+  frequency in the schema and are skipped; `定期` states no period and is
   not a deadline.
 """
 from __future__ import annotations
@@ -222,16 +223,14 @@ def _absolute(phrase: str, reference: datetime.date | None) -> str | None:
     return f"{year}-12-31"
 
 
-def _relative(phrase: str) -> dict[str, Any]:
-    m = _REL_PARTS.fullmatch(phrase)
-    if m is None:
-        raise ValueError(f"not a duration: {phrase!r}")
+def _duration(m: re.Match[str]) -> dict[str, Any]:
+    """{value, unit} of a `_REL_PARTS` match; weeks count as days, years as months."""
     if m.group("half"):
         return {"value": 6, "unit": "month"} if m.group("half") == "年" else {"value": 15, "unit": "day"}
     unit, factor = _UNITS[re.sub(rf"个|{_S}", "", m.group("u"))]
     value = _cn_int(m.group("n")) * factor
     if value <= 0:
-        raise ValueError(f"empty duration: {phrase!r}")
+        raise ValueError(f"empty duration: {m.group()!r}")
     return {"value": value, "unit": unit}
 
 
@@ -245,8 +244,8 @@ def parse_deadline(text: str, reference: datetime.date | None = None) -> Deadlin
     is not one deadline (`2019年5月15日起`, `定期`, `每日`, `9月21日、12月9日前`).
     """
     s = text.strip()
-    if _REL_PARTS.fullmatch(s):
-        return DeadlineValue("relative", duration=_relative(s))
+    if m := _REL_PARTS.fullmatch(s):
+        return DeadlineValue("relative", duration=_duration(m))
     if _REC_RE.fullmatch(s):
         return DeadlineValue("recurring", frequency=_frequency(s))
     s = re.sub(rf"^(?:到|不迟于|不晚于){_S}", "", s)
@@ -254,6 +253,7 @@ def parse_deadline(text: str, reference: datetime.date | None = None) -> Deadlin
 
 
 def _frequency(phrase: str) -> str:
+    """The period named after 每/按 (每个季度: after 个)."""
     return _FREQUENCIES[phrase[2] if phrase[1] == "个" else phrase[1]]
 
 
@@ -351,9 +351,9 @@ def find_deadlines(text: str, reference: datetime.date | None = None) -> list[De
                 if prefix is None:
                     continue
                 start = prefix.start()
-            try:
-                duration = _relative(text[start:end])
-            except ValueError:
+            try:  # _REL_PARTS accepts every _REL phrase, with its 不超过
+                duration = _duration(_REL_PARTS.fullmatch(text, start, end))
+            except ValueError:  # 0个工作日, 百 alone
                 continue
             found.append(DeadlineMatch(start, end, text[start:end], "relative",
                                        duration=duration, anchor=_anchor(text, start)))

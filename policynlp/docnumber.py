@@ -116,7 +116,7 @@ def _code_start(text: str, end: int) -> int | None:
         i -= 1
     run = text[i:end]
     # Cut after the last non-code word, unless that leaves fewer than two
-    # characters (`人社厅发`: 厅 ends organ names but this code contains it).
+    # characters: a code has at least two, so that word was part of it.
     cut = 0
     for m in _NOT_CODE.finditer(run):
         if len(run) - m.end() >= 2:

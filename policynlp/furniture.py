@@ -35,7 +35,9 @@ _TRAILING = re.compile(
     r"|^\s*返回\s*>?\s*$"
     r"|微信扫一扫[^\n]*"
     r"|通用右侧嵌套[^\n]*"
-    r"|【\s*打印本页\s*】|【\s*关闭窗口\s*】|打印本页|关闭窗口",
+    r"|【\s*打印本页\s*】|【\s*关闭窗口\s*】|打印本页|关闭窗口"
+    # A download link's file name glued to the end of the notice: `…关于印发….pdf`.
+    r"|(?:关于|附件)[^\s。]{0,80}?\.(?:pdf|docx?|xlsx?|wps|ofd)\b",
     re.M,
 )
 _LEADING_WINDOW = 0.5  # furniture markers are looked for in the first half only…

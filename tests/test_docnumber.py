@@ -178,9 +178,9 @@ def test_number_not_right_after_title_is_not_paired() -> None:
 def test_own_doc_number(source: str, title: str, own: str | None) -> None:
     text = _read(source)
     body = text.index("==== 正文") if "==== 正文" in text else 0
-    start = text.index(title.split(" ")[0].rstrip("\n"), body)
-    # the title as the structure stage would give it: up to 通知
-    end = text.index("通知", start) + 2
+    # `title` is quoted with what follows it; the title proper ends with 通知
+    start = text.index(title, body)
+    end = start + title.index("通知") + 2
     matches = find_doc_numbers(text)
     found = own_doc_number(text, matches, (start, end))
     assert (found.text if found else None) == own

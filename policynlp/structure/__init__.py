@@ -21,6 +21,7 @@ Span = tuple[int, int]
 _PREAMBLE = re.compile(r"指导思想|总体要求|工作目标|基本原则|工作原则|主要目标|总体目标|目标任务")
 _ATTACHMENT_HEAD = re.compile(r"附\s*件\s*(?P<n>\d{1,2})(?![\d、，,])")
 _ATTACHMENT_LIST = re.compile(r"附\s*件\s*[：:]")
+_CLOSING = re.compile(r"特此(?:通知|函告|通告|公告|批复)[。！]?\s*$")
 _ISSUER_TAIL = re.compile(r"(?:办公厅|办公室|人民政府|政府|管委会|委员会|局|厅|委|办|中心)\s*$")
 
 
@@ -91,40 +92,58 @@ def _line_at(text: str, start: int, limit: int) -> Span:
 
 
 def _split_attachments(text: str, p0: int, p1: int) -> tuple[int, list[tuple[int, Span]]]:
-    """Cut a plan's own signature block and the numbered attachments after it."""
-    heads = [m for m in _ATTACHMENT_HEAD.finditer(text, p0, p1)]
-    sig_end = p1
-    # The plan's signature + date near its end (before any 附件N blocks).
-    first_att = None
-    for m in heads:
-        before = text[max(p0, m.start() - 40) : m.start()]
-        if DATE.search(before) or re.search(r"[。）)]\s*$", before):
-            first_att = m
+    """Where the plan proper ends, and the numbered attachments (附件1 …) after it.
+
+    The plan ends at its attachment note (`附件：1.…`), its own signature and
+    date, or the first attachment heading, whichever comes first.
+    """
+    plan_end = p1
+    for m in _ATTACHMENT_LIST.finditer(text, p0, p1):
+        # A note listing attachments, near the plan's end (not one cited mid-plan).
+        if m.start() > p0 + (p1 - p0) // 3:
+            plan_end = m.start()
             break
-    plan_end = first_att.start() if first_att else p1
-    for d in DATE.finditer(text, max(p0, plan_end - 80), plan_end):
-        lead = text[max(p0, d.start() - 40) : d.start()].rstrip()
-        if _ISSUER_TAIL.search(lead):
-            seg = re.split(r"[。；\n]|\s{2,}|(?<=\s)", lead)[-1]
-            sig_end = d.start() - (len(lead) - lead.rfind(seg)) if seg else d.start()
-            sig_end = min(sig_end, d.start())
-            issuer = re.search(r"[\u4e00-\u9fff（）()]+$", lead)
-            if issuer:
-                sig_end = d.start() - (len(text[max(p0, d.start() - 40) : d.start()]) - issuer.start())
-            break
-    plan_end = min(plan_end, sig_end)
-    note = None
-    for m in _ATTACHMENT_LIST.finditer(text, max(p0, plan_end - 200), plan_end):
-        note = m
-    if note:
-        plan_end = note.start()
+    heads = [
+        m for m in _ATTACHMENT_HEAD.finditer(text, p0, p1)
+        if m.start() >= plan_end or re.search(r"(?:[。）)\s]|\d日)\s*$", text[max(p0, m.start() - 3) : m.start()])
+    ]
+    heads = [m for m in heads if not (plan_end <= m.start() < _note_end(text, plan_end, p1))]
+    if heads and heads[0].start() < plan_end:
+        plan_end = heads[0].start()
+    signature = _trailing_signature(text, p0, plan_end)
+    if signature is not None:
+        plan_end = signature
+    closing = _CLOSING.search(text, p0, plan_end)
+    if closing:
+        plan_end = closing.start()
     attachments = []
-    if first_att:
-        att_heads = [m for m in heads if m.start() >= first_att.start()]
-        for i, m in enumerate(att_heads):
-            end = att_heads[i + 1].start() if i + 1 < len(att_heads) else p1
-            attachments.append((int(m.group("n")), (m.start(), end)))
+    for i, m in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else p1
+        attachments.append((int(m.group("n")), (m.start(), end)))
     return plan_end, attachments
+
+
+def _note_end(text: str, note_start: int, limit: int) -> int:
+    """The end of an attachment note's list (`附件：1.… 2.… 3.…`): its last line or item."""
+    stop = note_start
+    for m in re.finditer(r"\d[.、．]?[^\n]*?(?=\s+\d[.、．]|\s+附\s*件|\n|$)", text[note_start:limit]):
+        stop = note_start + m.end()
+        if text[stop : stop + 6].lstrip().startswith(("附件", "附 件")):
+            break
+    return stop
+
+
+def _trailing_signature(text: str, p0: int, end: int) -> int | None:
+    """Start of the plan's own 署名 + 成文日期 at its very end, if it has one."""
+    for d in DATE.finditer(text, max(p0, end - 60), end):
+        if text[d.end() : end].strip(" \t\n\u3000（）()此件主动公开发布印发"):
+            continue
+        lead = text[max(p0, d.start() - 40) : d.start()].rstrip(" \t\n\u3000")
+        issuer = re.search(r"[\u4e00-\u9fff（）()]+$", lead)
+        if issuer and _ISSUER_TAIL.search(lead):
+            cut = re.split(r"(?<=[。；！？])", issuer.group(0))[-1]
+            return d.start() - (len(text[max(p0, d.start() - 40) : d.start()]) - (lead.rfind(cut)))
+    return None
 
 
 def _find_table(text: str, start: int, end: int) -> Table | None:
@@ -225,14 +244,23 @@ def _cut_at_header(start: int, end: int, table: Table | None) -> int:
     return end
 
 
-def _heading_span(text: str, entry: Entry, end: int, run_on: bool) -> Span:
-    """A heading: its line, or in running text up to its first 。 when that is short."""
+_HEADING_BREAK = re.compile(r"[ \t\u3000]+(?=\S)")
+
+
+def _heading_span(text: str, entry: Entry, end: int, run_on: bool, limit: int | None = None) -> Span:
+    """A heading: its line; in running text, up to its first 。 or the space after its title.
+
+    `limit` caps how far a 。 may be (a paragraph item's heading is a short title).
+    """
     s = entry.start
     nl = text.find("\n", entry.enum_end, end)
     line_end = nl if nl >= 0 else end
     if run_on:
         stop = text.find("。", entry.enum_end, line_end)
-        if 0 <= stop - entry.enum_end <= 40:
+        gap = _HEADING_BREAK.search(text, entry.enum_end + 2, line_end)
+        if gap and (stop < 0 or gap.start() < stop):
+            line_end = gap.start()
+        elif stop >= 0 and (limit is None or stop - entry.enum_end <= limit):
             line_end = stop + 1
     e = line_end
     while e > s and text[e - 1] in " \t\u3000":
@@ -255,7 +283,7 @@ def _make_item(
     number: str | None = entry.numeral
     if entry.level <= 1:
         # A section heading without numbered entries: its paragraph is the item.
-        heading = _heading_span(text, entry, end, run_on=True)
+        heading = _heading_span(text, entry, end, run_on=True, limit=40)
         rest = heading[1]
         while rest < end and text[rest] in " \t\n\u3000":
             rest += 1

@@ -23,7 +23,7 @@ Span = tuple[int, int]
 _JOIN = re.compile(r"[、，,；;]|和|及")
 _CUE_ONLY = re.compile(rf"^(?:\s|[、，,；;]|{CUE_PATTERN.pattern})*$")
 _SUBJECT_FOLLOW = re.compile(r"\s*(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)?)?\s*(?:和|与|及)?[^。；]{0,12}?(?:要|应|须|需|可)")
-_SUBJECT_FOLLOW_STRICT = re.compile(r"(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)|要|应当|应|须|需|和|与|及)")
+_SUBJECT_FOLLOW_STRICT = re.compile(r"(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)|要|应当|应|须|需|的|和|与|及(?!时))")
 _DEADLINE_CELL = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?(?:底|\d{1,2}日)?前|长期坚持|持续推进|年内|\d{4}年(?:底|内)")
 
 
@@ -47,7 +47,9 @@ class Run:
 
 def unit_runs(text: str, start: int, end: int, matcher: UnitMatcher) -> list[Run]:
     """Maximal runs of unit names in text[start:end], cue words allowed between them."""
-    found = [(start + u.start, start + u.end) for u in matcher.find(text[start:end])]
+    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]*》", text[start:end])]
+    found = [(start + u.start, start + u.end) for u in matcher.find(text[start:end])
+             if not any(a <= u.start < b for a, b in titles)]  # names inside a cited title
     runs: list[Run] = []
     for s, e in found:
         if runs:
@@ -105,9 +107,11 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
         run = next((r for r in runs if r.start - start >= 3), None)
         if run is None:
             return [RawCell(names[text_before[-1]] if text_before else "工作任务", "text", _trim(text, start, end))]
-        run = _cut_requirement_subject(text, run, end)
+        empty_lead = text[run.start - 1] in " \t\u3000"
+        run = _cut_requirement_subject(text, run, end, empty_lead)
         cells = [RawCell(names[text_before[-1]], "task", _trim(text, start, run.start))]
-        cells += _unit_cells(text, run, unit_cols)
+        # A space before the units is an empty lead cell: every unit is in the last column.
+        cells += _unit_cells(text, run, unit_cols[-1:] if empty_lead else unit_cols)
         req_col = names[text_after[0]]
         req = _trim(text, run.end, end)
         if req[1] > req[0]:
@@ -124,17 +128,26 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
     return cells
 
 
-def _cut_requirement_subject(text: str, run: Run, row_end: int) -> Run:
-    """Units that begin the requirement sentence (…等部门要, …和…应) leave the unit cells."""
-    if len(run.groups) < 2:
+def _cut_requirement_subject(text: str, run: Run, row_end: int, empty_lead: bool) -> Run:
+    """Units that begin the requirement sentence (…等部门要, …和…应) leave the unit cells.
+
+    Only when the cells keep a responsible group: lead + responsible + subject,
+    or (after an empty lead cell) responsible + subject.
+    """
+    groups = list(run.groups)
+    minimum = 1 if empty_lead else 2
+    while len(groups) > minimum:
+        after = text[groups[-1][-1][1] : min(row_end, groups[-1][-1][1] + 16)].lstrip()
+        if not _SUBJECT_FOLLOW_STRICT.match(after):
+            break
+        groups.pop()
+        # `甲、乙等行业主管部门要`: the 等-joined names before the cut group go too.
+        while len(groups) > minimum and re.match(r"\s*(?:等|和|与|及(?!时))", text[groups[-1][-1][1] :]):
+            groups.pop()
+    if len(groups) == len(run.groups):
         return run
-    last = run.groups[-1]
-    after = text[last[-1][1] : min(row_end, last[-1][1] + 16)]
-    if _SUBJECT_FOLLOW_STRICT.match(after.lstrip()):
-        keep = run.groups[:-1]
-        units = [u for g in keep for u in g]
-        return Run(run.start, units[-1][1], units, keep)
-    return run
+    units = [u for g in groups for u in g]
+    return Run(run.start, units[-1][1], units, groups)
 
 
 def _unit_cells(text: str, run: Run, unit_cols: list[str]) -> list[RawCell]:

@@ -182,7 +182,7 @@ def parse_cover(text: str, start: int, end: int) -> Cover:
         # A plan printed under its own title, with no cover notice around it.
         cover.plan_title, cover.title = cover.title, None
         cover.plan = (_skip_space(text, pos), end)
-        return _with_trailing_signature(text, cover)
+        return cover
     cover.recipients, pos = rec
     body_start = _skip_space(text, pos)
     sig = _find_signature(text, body_start, end)
@@ -207,16 +207,18 @@ def parse_cover(text: str, start: int, end: int) -> Cover:
     if pm:
         after = pm.end()
     after = _skip_space(text, after)
-    if end - after >= _PLAN_MIN_CHARS:
+    plan_title = _plan_title(text, after, end) if end - after >= _PLAN_MIN_CHARS else None
+    body_has_plan = bool(re.search(r"(?:^|[。：:\s])一、", text[cover.body[0] : cover.body[1]]))
+    if end - after >= _PLAN_MIN_CHARS and (plan_title or not body_has_plan):
         cover.plan = (after, end)
         cover.attachments = [(after, end)]
-        cover.plan_title = _plan_title(text, after, end)
+        cover.plan_title = plan_title
     else:
+        # The notice itself is the plan; what follows its signature (a form, a
+        # template) is not a task plan.
         cover.plan = cover.body
-    return cover
-
-
-def _with_trailing_signature(text: str, cover: Cover) -> Cover:
+        if end - after >= _PLAN_MIN_CHARS:
+            cover.attachments = [(after, end)]
     return cover
 
 
