@@ -28,7 +28,7 @@ UNIT_SUFFIXES = sorted(
 # Words ending in a suffix that are not units (举办, 网站 …) and characters a name never holds.
 _NOT_UNIT_ENDINGS = re.compile(
     r"(?:(?<!公)开办|举办|创办|承办|主办|督办|交办|转办|代办|查办|包办|网办|通办|联办|好办|快办|掌上办|一次办|马上办|就近办|"
-    r"全部|内部|局部|外部|干部|各部|好处|到处|之处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
+    r"全部|内部|局部|外部|干部|各部|好处|到处|之处|查处|惩处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
     r"股份|股权|中心工作|中心城区|核心|重心|信心|耐心|用心|民心|决心|责任心|议事处|出处|厅堂|本单位|本机关|本部门)$"
 )
 _STOP = "的在对向请按要将把被为是于从给等或并以了经报由及、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】"
@@ -36,8 +36,10 @@ _CORE = rf"[^{_STOP}\d]"
 # Units that are collectives of a territory without a suffix.
 _COLLECTIVES = r"各设区市|各县（市、区）|各县\(市、区\)|各地区各部门|各地各部门|各地区|各级各部门|各级各类|各级政府|各级行政机关|中央驻闽有关机构"
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
+# A suffix character that begins another word is no suffix: 办法, 办理, 处理, 处罚, 室内.
+_NOT_SUFFIX_AFTER = "(?![法理好事件结罚置分内员])"
 _UNIT_GRAMMAR = re.compile(
-    rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})|{_COLLECTIVES})"
+    rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}){_NOT_SUFFIX_AFTER}|{_COLLECTIVES})"
     rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}|街道办)[）)])?"
 )
 
@@ -51,6 +53,22 @@ CUE_PATTERN = re.compile(
     r"|会同|等(?:有关|相关)?(?:部门|单位)|等"
 )
 SEPARATORS = "、，,；;和及 \t　"
+
+
+# How a unit name in running text begins: a jurisdiction, a collective or a level.
+_NAME_START = re.compile(
+    r"^(?:各|省|市|县|区|镇|乡|街道|国务院|中央|中共|全国|国家|本级|上级|同级|地方|基层|设区|直辖|自治|地级|"
+    r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|自治州|实验区|新区|片区))"
+)
+
+
+def plausible_in_text(name: str, gazetteer: frozenset[str] = frozenset()) -> bool:
+    """A name recognised in running text (not a unit cell) that reads like a unit.
+
+    Bare categories and verb-led fragments (`推行政府`, `结合政府机构`) do not;
+    names scoped by a jurisdiction or a collective (各级政府, 省财政厅) do.
+    """
+    return name in gazetteer or bool(_NAME_START.match(name) and _SUFFIX_END.search(name))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from spacy.training import Example
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .lexicon import MODELS_DIR, UnitMatcher, load_gazetteer
+from .lexicon import MODELS_DIR, UnitMatcher, load_gazetteer, plausible_in_text
 from .entities import recognizer  # noqa: F401  (registers policynlp_unit_recognizer)
 from .normalize import normalize
 
@@ -174,6 +174,7 @@ class UnitsComponent:
         self.gazetteer = gazetteer
         self.use_rules = use_rules
         self.matcher = UnitMatcher(load_gazetteer(gazetteer))
+        self.known = frozenset(self.matcher.names) if use_rules else frozenset()
 
     def finder(self, doc: Doc) -> Callable[[str, int, int, bool], list[tuple[int, int]]]:
         """Unit names in text[s:e]: gazetteer, then the statistical spans, then (in unit cells) the grammar.
@@ -182,6 +183,7 @@ class UnitsComponent:
         would take `加强政府` for a name. Document numbers are never units.
         """
         learned = [(sp.start_char, sp.end_char) for sp in doc.spans.get("unit_candidates", [])]
+        known = self.known
         blocked = [(sp.start_char, sp.end_char) for sp in doc.spans.get("doc_numbers", [])]
         matcher = self.matcher
 
@@ -193,7 +195,7 @@ class UnitsComponent:
             if self.use_rules:
                 chosen = [(s + u.start, s + u.end) for u in matcher.gazetteer_spans(text[s:e]) if free(s + u.start, s + u.end, [])]
             for a, b in learned:
-                if s <= a and b <= e and free(a, b, chosen):
+                if s <= a and b <= e and free(a, b, chosen) and (cell or plausible_in_text(text[a:b], known)):
                     chosen.append((a, b))
             if self.use_rules and cell:
                 for u in matcher.grammar_spans(text[s:e]):
@@ -225,6 +227,7 @@ class UnitsComponent:
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, nlp: Language | None = None) -> None:
         self.matcher = UnitMatcher(load_gazetteer(self.gazetteer))
+        self.known = frozenset(self.matcher.names) if self.use_rules else frozenset()
 
 
 @Language.factory("policynlp_units", default_config={"gazetteer": None, "use_rules": True})

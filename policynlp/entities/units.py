@@ -33,8 +33,14 @@ _SUBJECT_TAIL = re.compile(
     r"(?:要|应当|应|须|需|必须|负责|牵头|会同|可|统一|定期|每年|年内|及时|均|都|分别|各自|结合|按照|依法|认真|切实|进一步|加快|加强|积极|全面|严格|主动|探索|建立|推进|做好|落实|开展|组织|完成|编制|办好|制定|公开|发布|对照)"
 )
 _SUBJECT_LEAD_IN = re.compile(r"(?:^|[，,；;。：:]|由)\s*$")
+# After a unit at the start of a clause: it owns what follows (各部门政务公开清单), not the task.
+_POSSESSIVE = re.compile(r"^(?:的|之|所|政务|信息|网站|门户|文件|公报|权责|清单)")
+# Co-ordinated generic bodies that do not end the subject: 各级政府和有关部门负责…
+_GENERIC_TAIL = re.compile(r"^(?:和|及|与|以及)(?:其)?(?:有关|相关|所属|工作)?(?:部门|单位|机构)")
+_LEADING_VERB = re.compile(r"^(?:推动|鼓励|督促|指导|支持|要求|组织|推进|加强|通过|围绕|依托|配合|协调|会同|对)")
 GENERIC_NAMES = frozenset(
-    "有关部门 相关部门 政府 部门 单位 机关 行政机关 本部门 本机关 本单位 其他部门 同级部门 各有关部门 主管部门 上级部门 我局 我办".split()
+    "有关部门 相关部门 政府 部门 单位 机关 行政机关 本部门 本机关 本单位 其他部门 同级部门 各有关部门 主管部门 上级部门 我局 我办 "
+    "起草部门 牵头部门 牵头起草部门 发文机关 批准单位 执法部门 行业主管部门 项目法人单位 责任单位 涉事责任单位 责任部门".split()
 )
 
 
@@ -100,6 +106,9 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
     excluded = list(exclude)
     units = []
     for u in find(text, s, e, False):
+        verb = _LEADING_VERB.match(text, u[0], u[1])
+        if verb and u[1] - verb.end() >= 2:
+            u = (verb.end(), u[1])
         if any(a <= u[0] - s and u[1] - s <= b for a, b in titles):
             continue  # a name inside a cited title is part of the title
         if any(u[0] < b and a < u[1] for a, b in excluded):
@@ -115,11 +124,14 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
             group.append(units[i])
         i += 1
         before = text[max(s, group[0][0] - 3) : group[0][0]]
-        after = text[group[-1][1] : min(e, group[-1][1] + 12)]
-        subject = bool(_SUBJECT_LEAD_IN.search(before) or group[0][0] == s) and bool(_SUBJECT_TAIL.match(after))
-        if subject and re.match(r"^(?:等\S{0,6})?牵头", after):
+        after = text[group[-1][1] : min(e, group[-1][1] + 16)]
+        generic = _GENERIC_TAIL.match(after)
+        if generic:
+            after = after[generic.end() :]
+        at_clause_start = bool(_SUBJECT_LEAD_IN.search(before) or group[0][0] == s)
+        if at_clause_start and re.match(r"^(?:等\S{0,6})?牵头", after):
             role = "lead"
-        elif subject:
+        elif at_clause_start and (_SUBJECT_TAIL.match(after) or not _POSSESSIVE.match(after)):
             role = "responsible"
         elif re.search(r"由\s*$", before) and re.match(r"^(?:等\S{0,6})?(?:负责|牵头|统一|定期|及时|公开|发布|组织)", after):
             role = "lead" if after.startswith("牵头") else "responsible"

@@ -19,7 +19,8 @@ __all__ = ["Structure", "RawItem", "Heading", "parse_structure"]
 Span = tuple[int, int]
 
 _PREAMBLE = re.compile(r"指导思想|总体要求|工作目标|基本原则|工作原则|主要目标|总体目标|目标任务")
-_ATTACHMENT_HEAD = re.compile(r"附\s*件\s*(?P<n>\d{1,2})(?![\d、，,])")
+# `附件226个试点领域分解表` is 附件2 + `26个…`: a lone digit before a count.
+_ATTACHMENT_HEAD = re.compile(r"附\s*件\s*(?:(?P<n>[1-9])(?=\d{1,3}个)|(?P<n2>[1-9]\d?)(?![\d、，,]))")
 _ATTACHMENT_LIST = re.compile(r"附\s*件\s*[：:]")
 _CLOSING = re.compile(r"特此(?:通知|函告|通告|公告|批复)[。！]?\s*$")
 _ISSUER_TAIL = re.compile(r"(?:办公厅|办公室|人民政府|政府|管委会|委员会|局|厅|委|办|中心)\s*$")
@@ -119,7 +120,7 @@ def _split_attachments(text: str, p0: int, p1: int) -> tuple[int, list[tuple[int
     attachments = []
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else p1
-        attachments.append((int(m.group("n")), (m.start(), end)))
+        attachments.append((int(m.group("n") or m.group("n2")), (m.start(), end)))
     return plan_end, attachments
 
 

@@ -23,7 +23,9 @@ Span = tuple[int, int]
 _JOIN = re.compile(r"[、，,；;]|和|及")
 _CUE_ONLY = re.compile(rf"^(?:\s|[、，,；;]|{CUE_PATTERN.pattern})*$")
 _SUBJECT_FOLLOW = re.compile(r"\s*(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)?)?\s*(?:和|与|及)?[^。；]{0,12}?(?:要|应|须|需|可)")
-_SUBJECT_FOLLOW_STRICT = re.compile(r"(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)|要|应当|应|须|需|的|和|与|及(?!时))")
+_SUBJECT_FOLLOW_STRICT = re.compile(
+    r"(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)|主要负责人|主要负责同志|要|应当|应|须|需|的|和|与|及(?!时))"
+)
 _DEADLINE_CELL = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月)?(?:底|\d{1,2}日)?前|长期坚持|持续推进|年内|\d{4}年(?:底|内)")
 
 
@@ -118,6 +120,11 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
             cells.append(RawCell(req_col, "req", req))
         return cells
     # task and requirement first, units last: the run that reaches the row's end.
+    time_cols = [n for n, k in columns if k == "time"]
+    if time_cols:
+        timed = _timed_unit_cells(text, start, end, runs, unit_cols, time_cols[0])
+        if timed:
+            return timed
     tail = _trim(text, start, end)
     run = runs[-1] if runs and not text[runs[-1].end : tail[1]].strip(" \t\u3000。") else None
     text_col = names[text_before[-1]] if text_before else "工作任务"
@@ -128,6 +135,26 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
     return cells
 
 
+_TIME_CELL = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?(?:前|止)|\d{4}年(?:底|年底)前?|长期坚持|持续推进")
+
+
+def _timed_unit_cells(text: str, start: int, end: int, runs: list[Run], unit_cols: list[str], time_col: str) -> list[RawCell]:
+    """Rows ending in a 完成时间 cell, maybe several sub-rows: each time cell follows its unit cell."""
+    cells: list[RawCell] = []
+    last_unit = start
+    for m in _TIME_CELL.finditer(text, start, end):
+        run = next((r for r in reversed(runs) if r.end <= m.start() and not text[r.end : m.start()].strip()), None)
+        if run is None:
+            continue
+        cells.append(RawCell(unit_cols[-1], "unit", (run.start, run.end)))
+        cells.append(RawCell(time_col, "time", (m.start(), m.end())))
+        last_unit = run.start
+    if not cells:
+        return []
+    # The text runs over earlier sub-rows' cells: a span cannot skip them.
+    return [RawCell("具体内容", "text", _trim(text, start, last_unit))] + cells
+
+
 def _cut_requirement_subject(text: str, run: Run, row_end: int, empty_lead: bool) -> Run:
     """Units that begin the requirement sentence (…等部门要, …和…应) leave the unit cells.
 
@@ -135,14 +162,17 @@ def _cut_requirement_subject(text: str, run: Run, row_end: int, empty_lead: bool
     or (after an empty lead cell) responsible + subject.
     """
     groups = list(run.groups)
-    minimum = 1 if empty_lead else 2
+    # The responsible cell lists several units joined by separators; single
+    # names glued after it begin the requirement, lead names glued before it.
+    joined = [i for i, g in enumerate(groups) if len(g) > 1]
+    minimum = joined[-1] + 1 if joined else (1 if empty_lead else 2)
     while len(groups) > minimum:
         after = text[groups[-1][-1][1] : min(row_end, groups[-1][-1][1] + 16)].lstrip()
         if not _SUBJECT_FOLLOW_STRICT.match(after):
             break
         groups.pop()
         # `甲、乙等行业主管部门要`: the 等-joined names before the cut group go too.
-        while len(groups) > minimum and re.match(r"\s*(?:等|和|与|及(?!时))", text[groups[-1][-1][1] :]):
+        while len(groups) > 1 and re.match(r"\s*(?:等|和|与|及(?!时))", text[groups[-1][-1][1] :]):
             groups.pop()
     if len(groups) == len(run.groups):
         return run
