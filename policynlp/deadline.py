@@ -5,8 +5,9 @@ only when the sentence makes it a limit; `parse_deadline` normalises one
 phrase. Decisions (they follow corpora/annotations/GUIDELINES.md):
 
 - A calendar phrase is a deadline only with a limit word: 前/以前/之前/内
-  after it (`2021年底前`, `6月30日前`, `年内`), `到` before it (`到2020年`), or
-  `于` before it and a completion verb after it (`于2022年上半年完成`). So
+  after it (`2021年底前`, `6月30日前`, `年内`), one before it (`到2020年`,
+  `不迟于6月30日`, `最迟…`), or `于` before it and a completion verb after it
+  (`于2022年上半年完成`). So
   `2019年5月15日起施行`, `自2016年起`, `2020年绩效管理` and `第三、第四季度各项目`
   are not deadlines.
 - `X前` means "by the end of X": `2018年前` → 2018-12-31, `10月前` → 10-31,
@@ -119,7 +120,7 @@ _ABS_PARTS = re.compile(
     rf"(?:(?P<y>\d{{4}}|[〇零一二三四五六七八九]{{4}}|\d\d[{_X}]{{2}}|[{_X}]{{4}}){_S}年|(?P<yw>[今明本次当])年|(?P<bare_y>年))?{_S}"
     rf"(?:(?P<m>\d{{1,2}}|十[一二]?|[一二三四五六七八九]|[{_X}]{{1,2}}){_S}月{_S}"
     rf"(?:(?P<d>\d{{1,2}}|三十一?|[一二]?十[一二三四五六七八九]?|[一二三四五六七八九]|[{_X}]{{1,2}}){_S}[日号]"
-    rf"|(?P<mend>[底末])|(?P<xun>[上中下])旬)?"
+    rf"|[底末]|(?P<xun>[上中下])旬)?"
     rf"|(?P<bare_m>[本当]?月)[底末]|(?P<half>[上下])半年|第?(?P<q>[一二三四\d])季度[末底]?|年?(?P<yend>[底末内]))?"
     rf"(?:{_SUFFIX})?"
 )
@@ -139,8 +140,8 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 # `最迟在5小时内`, `最迟不超过3个工作日`).
 _LEAD = re.compile(rf"{_LEAD_WORDS}{_S}$")
 _NOT_EXCEED = re.compile(rf"{_NOT_EXCEED_WORDS}{_S}$")
-# `到` is a limit word after punctuation or these words (力争到), not in 达到 or
-# 2018年到2020年.
+# `到` is a limit word after punctuation or these words (力争到), not in 达到,
+# 1到10月 or 2018年到2020年.
 _DAO_BEFORE = set("争取保计划要将并再力")
 _DONE = re.compile(f"{_S}(?:全部|基本|全面)?(?:完成|建成|实现|出台|上线|印发|报送|提交)")
 # 、 joins the parts of one event (特别重大、重大突发事件发生后): no clause break.
@@ -324,8 +325,8 @@ def _lead(text: str, start: int) -> int | None:
         return None
     if m.group().startswith("到") and m.start() > 0:
         before = text[m.start() - 1]
-        if "\u4e00" <= before <= "\u9fff" and before not in _DAO_BEFORE:
-            return None
+        if before.isdigit() or "\u4e00" <= before <= "\u9fff" and before not in _DAO_BEFORE:
+            return None  # 1到10月, 达到, 2018年到2020年
     return m.start()
 
 

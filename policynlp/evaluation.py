@@ -58,9 +58,13 @@ def example_for(notice: AnnotatedNotice, nlp: Language) -> Example:
         return nt.to_normalized(s, e)
 
     reference = Doc(predicted.vocab, words=[t.text for t in predicted], spaces=[False] * len(predicted))
-    # Gold.
-    _group(reference, "units", [(*n(u.start, u.end), f"{it.id}|{u.role}") for it in notice.items for u in it.units
-                                if u.role in TASK_ROLES])
+    # Gold. A notice annotated without items (an import) scores units by span and role only.
+    by_item = bool(notice.items)
+    if by_item:
+        gold_units = [(*n(u.start, u.end), f"{it.id}|{u.role}") for it in notice.items for u in it.units if u.role in TASK_ROLES]
+    else:
+        gold_units = [(*n(s.start, s.end), f"*|{s.attrs['role']}") for s in notice.spans_of("UNIT") if s.attrs["role"] in TASK_ROLES]
+    _group(reference, "units", gold_units)
     regions = [item.region for item in structure.items]
     gold_names = [n(s.start, s.end) for s in notice.spans_of("UNIT")]
     _group(reference, "unit_names", [(s, e, "UNIT") for s, e in gold_names if any(a <= s and e <= b for a, b in regions)])
@@ -71,8 +75,11 @@ def example_for(notice: AnnotatedNotice, nlp: Language) -> Example:
     # Prediction.
     c0, c1 = nt.content
     units = predicted._.item_units or {}
-    _group(predicted, "units", [(*u.span, f"{item_id}|{u.role}") for item_id, us in units.items() for u in us
-                                if u.role in TASK_ROLES])
+    if by_item:
+        pred_units = [(*u.span, f"{item_id}|{u.role}") for item_id, us in units.items() for u in us if u.role in TASK_ROLES]
+    else:
+        pred_units = sorted({(*u.span, f"*|{u.role}") for us in units.values() for u in us if u.role in TASK_ROLES and not u.inherited})
+    _group(predicted, "units", pred_units)
     names = {u.span for us in units.values() for u in us if not u.inherited}
     _group(predicted, "unit_names", [(s, e, "UNIT") for s, e in sorted(names)])
     _group(predicted, "deadlines", [(sp.start_char, sp.end_char, _deadline_label(sp._.value))

@@ -1,6 +1,7 @@
 """Document numbers and cited documents: real numbers from corpora/notices, edge shapes, properties."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,22 @@ def test_to_doc_number() -> None:
         "text": "国发〔2016〕55号", "issuer_code": "国发", "year": 2016, "serial": 55, "span": [12, 23]}
 
 
+GOLD = [json.loads(line) for line in (ROOT / "corpora/annotations/notices.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("notice", GOLD, ids=[n["id"] for n in GOLD])
+def test_gold_notices(notice: dict) -> None:
+    """Every number of each hand-annotated notice's content, and the notice's own."""
+    c0, c1 = notice["content"]
+    content = notice["text"][c0:c1]
+    found = find_doc_numbers(content)
+    assert [(d.start + c0, d.end + c0, d.text, d.issuer_code, d.year, d.serial) for d in found] == [
+        (s["start"], s["end"], s["text"], s["issuer_code"], s["year"], s["serial"])
+        for s in notice["spans"] if s["label"] == "DOC_NUMBER"]
+    own = own_doc_number(content, found)
+    assert (own.text if own else None) == notice["document"]["doc_number"]
+
+
 def test_cited_documents_seed_000() -> None:
     """The hand-annotated cited documents of seed 000, in order."""
     text = _read("seeds/000_8f12a50087b0eed3.txt")
@@ -160,6 +177,15 @@ def test_cited_with_alias_and_nested_title() -> None:
     text = "《关于加快推进“互联网+政务服务”工作的指导意见》（以下简称《意见》，国发〔2016〕55号）和《意见》"
     (c,) = find_cited_documents(text, find_doc_numbers(text))
     assert c.doc_number is not None and c.doc_number.text == "国发〔2016〕55号"
+
+
+def test_title_whose_open_bracket_was_lost() -> None:
+    text = _read("seeds/001_d83b70daa609b1f7.txt")
+    cited = find_cited_documents(text, find_doc_numbers(text))
+    assert [(c.title, c.doc_number.text if c.doc_number else None) for c in cited] == [
+        ("德庆县2019年政务公开工作要点分工方案", None),
+        ("2019年市政府门户网站在线访谈工作方案", "肇府办函〔2019〕103号"),
+    ]
 
 
 def test_number_not_right_after_title_is_not_paired() -> None:

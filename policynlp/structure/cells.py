@@ -106,7 +106,7 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
     runs = unit_runs(text, start, end, matcher)
     if text_after:
         # task title | units | requirement: the first run after a non-empty title.
-        run = next((r for r in runs if r.start - start >= 3), None)
+        run = _first_cell_run(text, start, runs, matcher)
         if run is None:
             return [RawCell(names[text_before[-1]] if text_before else "工作任务", "text", _trim(text, start, end))]
         empty_lead = text[run.start - 1] in " \t\u3000"
@@ -133,6 +133,23 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
     cells = [RawCell(text_col, "text", _trim(text, start, run.start))]
     cells += _unit_cells(text, run, unit_cols)
     return cells
+
+
+def _first_cell_run(text: str, start: int, runs: list[Run], matcher: UnitMatcher) -> Run | None:
+    """The run of unit cells after a task title: after a space (an empty cell), or with a known name.
+
+    A title may hold unit-like words (`…列席政府有关会议制度`); cells follow it.
+    """
+    candidates = [r for r in runs if r.start - start >= 3]
+    for test in (
+        lambda r: text[r.start - 1] in " \t\u3000",
+        lambda r: any(text[a:b] in matcher.names for a, b in r.units),
+        lambda r: True,
+    ):
+        found = next((r for r in candidates if test(r)), None)
+        if found is not None:
+            return found
+    return None
 
 
 _TIME_CELL = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?(?:前|止)|\d{4}年(?:底|年底)前?|长期坚持|持续推进")

@@ -126,8 +126,11 @@ def _split_units(text: str, start: int, end: int) -> list[Span]:
     matcher = default_matcher()
 
     def complete(span: Span) -> bool:
-        found = matcher.find(text[span[0] : span[1]])
-        return len(found) == 1 and found[0].start == 0 and found[0].end == span[1] - span[0]
+        piece = text[span[0] : span[1]]
+        if piece in matcher.names:
+            return True
+        found = matcher.grammar_spans(piece)
+        return len(found) == 1 and found[0].start == 0 and found[0].end == len(piece)
 
     if len(pieces) > 1 and all(complete(p) for p in pieces):
         return [p for p in pieces if p[1] > p[0]]
