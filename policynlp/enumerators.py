@@ -86,28 +86,66 @@ def _garbled_first_chars() -> frozenset[str]:
     return frozenset(first - set("一二三四五六七八九十"))
 
 
-_LINE_START = re.compile(r"(?:^|\n)[ \t]*", re.M)
+_LINE_START = re.compile(r"^[ \t]*", re.M)
 _FULL_ENUM = re.compile(rf"(?:{CN_NUMERAL}、|（(?:{CN_NUMERAL}|\d{{1,2}})）)")
-_LOSSY_ENUM = re.compile(rf"^(?:(?P<l1>{CN_NUMERAL})?\ufffd*、|（(?P<l2>{CN_NUMERAL}|\d{{1,2}})?\ufffd*）?)$")
+_NUMERAL = re.compile(rf"{CN_NUMERAL}")
+# A garbled run: non-ASCII characters that are not ordinary punctuation.
+_RUN = r"[^\x00-\x7f\s、，。；：（）【】“”《》]"
+_BRACKETED = re.compile(rf"[(（](?P<inner>{_RUN}{{1,6}})[)）]")
+# `、` itself may arrive garbled: 銆 is its first two UTF-8 bytes read as GBK.
+_BEFORE_COMMA = re.compile(rf"(?P<inner>{_RUN}{{1,6}}?)(?P<sep>、|\ufffd{{0,2}}[,，]|[銆屻]\ufffd{{0,2}}|﹜)")
 
 
-def _decode_run(run: str) -> str | None:
-    """Decode a garbled run back into an enumerator, or None."""
+def _decode(run: str) -> str | None:
+    """Bytes misread as `shown` decoded back as `really`; None when no pair yields text."""
     for shown, really in _CODEC_PAIRS:
         try:
             raw = run.replace("\ufffd", "").encode(shown)
         except UnicodeEncodeError:
             continue
-        decoded = raw.decode(really, errors="replace")
-        if _FULL_ENUM.fullmatch(decoded):
-            return decoded
-        if "\ufffd" in run or "\ufffd" in decoded:
-            m = _LOSSY_ENUM.match(decoded)
-            if m and (decoded.startswith("（") or decoded.endswith("、")):
-                if decoded.startswith("（"):
-                    return f"（{m.group('l2') or '?'}）"
-                return f"{m.group('l1') or '?'}、"
-    return None
+        yield raw.decode(really, errors="replace")
+
+
+def _numeral(run: str) -> str | None:
+    """The Chinese numeral a garbled run stood for; `?` when every byte was lost."""
+    if set(run) == {"\ufffd"}:
+        return "?"
+    lost = "\ufffd" in run
+    for decoded in _decode(run):
+        core = decoded.replace("\ufffd", "").strip("（）()、")
+        if _NUMERAL.fullmatch(core):
+            return core
+        lost = lost or (decoded and set(decoded) == {"\ufffd"})
+    return "?" if lost else None
+
+
+def _whole_run(text: str, pos: int) -> tuple[int, str] | None:
+    """`ㄗ珨ㄘ` / `锛堜竴锛�`: brackets and numeral garbled together; the longest run that decodes.
+
+    A run that lost bytes (it holds U+FFFD) may decode to a partial enumerator,
+    whose numeral then comes from the siblings.
+    """
+    best = None
+    for length in range(2, 9):
+        run = text[pos : pos + length]
+        if len(run) < length:
+            break
+        for decoded in _decode(run):
+            if _FULL_ENUM.fullmatch(decoded):
+                best = (length, decoded)
+                break
+            if "\ufffd" not in run or (best and "\ufffd" not in best[1]):
+                continue
+            # `三` then lost bytes: the 、 after a numeral is what was lost.
+            lossy = re.fullmatch(
+                rf"[（(](?P<n>{CN_NUMERAL})?\ufffd*[）)]?\ufffd*|(?P<m>{CN_NUMERAL})?\ufffd*、\ufffd*|(?P<k>{CN_NUMERAL})\ufffd+",
+                decoded,
+            )
+            if lossy and decoded[:1] in "（(" + CN_DIGITS + "十\ufffd":
+                n = lossy.group("n") or lossy.group("m") or lossy.group("k") or "?"
+                best = (length, f"（{n}）" if decoded[:1] in "（(" else f"{n}、")
+                break
+    return best
 
 
 def repair_garbled_enumerators(text: str) -> list[tuple[int, int, str]]:
@@ -116,16 +154,22 @@ def repair_garbled_enumerators(text: str) -> list[tuple[int, int, str]]:
     edits = []
     for m in _LINE_START.finditer(text):
         pos = m.end()
-        if pos >= len(text) or text[pos] not in first:
+        if pos >= len(text):
             continue
-        best = None
-        for length in range(2, 9):
-            run = text[pos : pos + length]
-            if len(run) < length:
-                break
-            decoded = _decode_run(run)
-            if decoded is not None:
-                best = (pos, pos + length, decoded)
-        if best:
-            edits.append(best)
+        bracketed = _BRACKETED.match(text, pos)
+        if bracketed and not _NUMERAL.fullmatch(bracketed.group("inner")):
+            n = _numeral(bracketed.group("inner"))
+            if n is not None:
+                edits.append((pos, bracketed.end(), f"（{n}）"))
+                continue
+        comma = _BEFORE_COMMA.match(text, pos)
+        if comma and not _NUMERAL.fullmatch(comma.group("inner")) and (text[pos] in first or text[pos] == "\ufffd"):
+            n = _numeral(comma.group("inner"))
+            if n is not None:
+                edits.append((pos, comma.end(), f"{n}、"))
+                continue
+        if text[pos] in first:
+            found = _whole_run(text, pos)
+            if found:
+                edits.append((pos, pos + found[0], found[1]))
     return edits

@@ -203,6 +203,8 @@ _NUMBER_SPACES = re.compile(r"(?<=\d)[ \u3000]+(?=[年月日号个%])|(?<=[年�
 _HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 # Half-width punctuation next to a CJK character is Chinese punctuation typed narrow.
 _HALF_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff\u3001-\u303f\uff08\uff09\u201c\u201d])[(),:;?!]|[(),:;?!](?=[\u4e00-\u9fff\u201c])")
+# A bracket pair typed narrow around a Chinese context or content: both halves widen (（PPP）).
+_HALF_PAIR = re.compile(r"(?<=[\u4e00-\u9fff“”])\(([^()\n]{1,40})\)|\(([^()\n]{0,40}[\u4e00-\u9fff][^()\n]{0,40})\)")
 _FULL_ALNUM = str.maketrans(
     {chr(c): chr(c - 0xFEE0) for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
     | {"\u3000": " ", "．": "."}
@@ -245,11 +247,14 @@ def normalize(original: str) -> NormalizedText:
     nt = _from_html(original) if looks_like_html(original) else _identity(original)
     nt = _regex_edits(nt, _NEWLINES, "\n")
     nt = _regex_edits(nt, _NBSP, lambda m: "" if m.group(0) in "\u200b\ufeff" else " ")
+    # Before script conversion: it would turn the garbled bytes' characters into others.
+    nt = _apply(nt, repair_garbled_enumerators(nt.text))
     nt = _to_simplified(nt)
     nt = _regex_edits(nt, _PINYIN_GLOSS, "")
     nt = _translate(nt, _FULL_ALNUM)
+    nt = _apply(nt, [edit for m in _HALF_PAIR.finditer(nt.text)
+                     for edit in ((m.start(), m.start() + 1, "（"), (m.end() - 1, m.end(), "）"))])
     nt = _regex_edits(nt, _HALF_PUNCT, lambda m: _HALF_TO_FULL[m.group(0)])
     nt = _regex_edits(nt, _NUMBER_SPACES, "")
-    nt = _apply(nt, repair_garbled_enumerators(nt.text))
     nt.furniture = find_furniture(nt.text)
     return nt

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policynlp.deadline import DeadlineMatch, DeadlineValue, find_deadlines, parse_deadline
+from policynlp.entities.deadline import DeadlineMatch, DeadlineValue, find_deadlines, parse_deadline
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICES = ROOT / "corpora" / "notices"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policynlp.docnumber import (
+from policynlp.entities.docnumber import (
     _CODE_HEADS,
     _WEAK_HEADS,
     find_cited_documents,

@@ -1,20 +1,20 @@
 """Smith-Waterman local alignment on characters, many pairs at once.
 
 Legislative text-reuse systems (passim, TextPAIR, the LID system) find copied
-passages with local alignment: the best-scoring stretch of one text against
-the other, tolerant of substitutions and small insertions. Here each query is
-a child segment (a sentence or a run of clauses) and each target a whole
-parent item, so a child sentence finds its source wherever it sits in the
-parent item.
+passages by local alignment: the best-scoring stretch of one text against
+another, tolerant of substitutions and small insertions. Here a query is a
+child segment (a sentence, or a run of clauses) and a target a whole parent
+item, so a child sentence finds its source wherever it sits in the parent item.
 
-Scoring is match +1, mismatch −1, gap −1 (linear). With a linear gap the row
-recurrence vectorises: compute H' = max(0, diagonal, up) for a whole row, then
-the horizontal gaps are a running maximum, H[j] = max(H'[j], max_k<j H'[k] −
-(j − k)), so one row of many pairs is a handful of numpy operations. Pairs are
-grouped by length and padded with codes that never match.
+Scoring: match +1, mismatch −1, gap −1 (linear). With a linear gap the row
+recurrence vectorises across a row and across pairs: H' = max(0, diagonal,
+up) for the whole row, then horizontal gaps are a running maximum, H[j] =
+max(H'[j], max_k<j H'[k] − (j − k)). Pairs of similar length are padded into
+one array with codes that never match.
 
-For every pair the best alignment's score, the query and target ranges it
-spans and its number of matching characters are returned.
+The forward pass keeps only each pair's best score and the cell where it ends;
+the start is the end of the same alignment found on the reversed prefixes, a
+second, much smaller pass run only for pairs that scored.
 """
 from __future__ import annotations
 
@@ -22,111 +22,108 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MATCH, MISMATCH, GAP = 1, -1, 1  # GAP is the cost of one gap character
 _PAD_QUERY, _PAD_TARGET = -1, -2
-# Cells per batch (pairs × target length): bounds memory, keeps numpy calls large.
-_BATCH_CELLS = 400_000
+# Cells per row of a batch (pairs × target length): small enough to stay in cache.
+_BATCH_CELLS = 48_000
 
 
 @dataclass
 class LocalAlignments:
-    """Best local alignment of each (query, target) pair; ranges are `[start, end)`."""
+    """Best local alignment of each (query, target) pair; ranges are `[start, end)`, empty when unscored."""
 
     score: np.ndarray
     q_start: np.ndarray
     q_end: np.ndarray
     t_start: np.ndarray
     t_end: np.ndarray
-    matches: np.ndarray
 
 
-def _align_batch(queries: list[np.ndarray], targets: list[np.ndarray]) -> tuple[np.ndarray, ...]:
-    b = len(queries)
-    m = max(len(q) for q in queries)
-    n = max(len(t) for t in targets)
-    Q = np.full((b, m), _PAD_QUERY, dtype=np.int32)
-    T = np.full((b, n), _PAD_TARGET, dtype=np.int32)
-    for k, (q, t) in enumerate(zip(queries, targets)):
-        Q[k, : len(q)] = q
-        T[k, : len(t)] = t
-    cols = np.arange(1, n + 1, dtype=np.int32)
-    rows = np.arange(b)[:, None]
-    # Previous row (column 0 is the empty prefix): score, start row, start column, matches.
-    H = np.zeros((b, n + 1), dtype=np.int32)
-    SI = np.zeros((b, n + 1), dtype=np.int32)
-    SJ = np.zeros((b, n + 1), dtype=np.int32)
-    M = np.zeros((b, n + 1), dtype=np.int32)
-    best = np.zeros(b, dtype=np.int32)
-    best_si = np.zeros(b, dtype=np.int32)
-    best_sj = np.zeros(b, dtype=np.int32)
-    best_ei = np.zeros(b, dtype=np.int32)
-    best_ej = np.zeros(b, dtype=np.int32)
-    best_m = np.zeros(b, dtype=np.int32)
-    start_col = np.broadcast_to(cols - 1, (b, n))
+def _sw_ends(Q: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Best score of each row pair of Q (queries) and T (targets), and the (query, target) end of it."""
+    b, m = Q.shape
+    n = T.shape[1]
+    cols = np.arange(1, n + 1, dtype=np.int16)
+    H = np.zeros((b, n + 1), dtype=np.int16)  # previous row; column 0 is the empty prefix
+    h1 = np.empty((b, n), dtype=np.int16)
+    tmp = np.empty((b, n), dtype=np.int16)
+    best = np.zeros(b, dtype=np.int16)
+    end_q = np.zeros(b, dtype=np.int32)
+    end_t = np.zeros(b, dtype=np.int32)
+    rows = np.arange(b)
     for i in range(m):
         eq = Q[:, i : i + 1] == T
-        diag = H[:, :-1] + np.where(eq, MATCH, MISMATCH).astype(np.int32)
-        up = H[:, 1:] - GAP
-        # An alignment starts here when the diagonal predecessor is empty.
-        fresh = H[:, :-1] <= 0
-        d_si = np.where(fresh, i, SI[:, :-1])
-        d_sj = np.where(fresh, start_col, SJ[:, :-1])
-        d_m = np.where(fresh, 0, M[:, :-1]) + eq
-        use_up = up > diag
-        h1 = np.maximum(np.maximum(diag, up), 0)
-        si1 = np.where(use_up, SI[:, 1:], d_si)
-        sj1 = np.where(use_up, SJ[:, 1:], d_sj)
-        m1 = np.where(use_up, M[:, 1:], d_m)
-        # Horizontal gaps: running maximum of h1[k] + k, shifted one column.
-        vals = h1 + cols * GAP
-        run = np.maximum.accumulate(vals, axis=1)
-        arg = np.maximum.accumulate(np.where(vals == run, cols - 1, 0), axis=1)
-        f = np.full_like(h1, -(1 << 20))
-        f[:, 1:] = run[:, :-1] - cols[1:] * GAP
-        src = np.zeros_like(arg)
-        src[:, 1:] = arg[:, :-1]
-        use_f = f > h1
-        h = np.where(use_f, f, h1)
-        si = np.where(use_f, si1[rows, src], si1)
-        sj = np.where(use_f, sj1[rows, src], sj1)
-        mm = np.where(use_f, m1[rows, src], m1)
-        j = h.argmax(axis=1)
-        hj = h[rows[:, 0], j]
-        better = hj > best
-        if better.any():
-            best = np.where(better, hj, best)
-            best_si = np.where(better, si[rows[:, 0], j], best_si)
-            best_sj = np.where(better, sj[rows[:, 0], j], best_sj)
-            best_ei = np.where(better, i + 1, best_ei)
-            best_ej = np.where(better, j + 1, best_ej)
-            best_m = np.where(better, mm[rows[:, 0], j], best_m)
-        H[:, 1:], SI[:, 1:], SJ[:, 1:], M[:, 1:] = h, si, sj, mm
-    return best, best_si, best_ei, best_sj, best_ej, best_m
+        np.subtract(H[:, :-1], 1, out=h1)  # diagonal, mismatch
+        h1 += eq
+        h1 += eq  # diagonal, match: +1
+        np.subtract(H[:, 1:], 1, out=tmp)  # gap in the target
+        np.maximum(h1, tmp, out=h1)
+        np.maximum(h1, 0, out=h1)
+        np.add(h1, cols, out=tmp)  # gaps in the query: running max of h1[k] + k
+        np.maximum.accumulate(tmp, axis=1, out=tmp)
+        tmp[:, :-1] -= cols[1:]  # the gap from column k to column j costs j − k
+        np.maximum(h1[:, 1:], tmp[:, :-1], out=H[:, 2:])
+        H[:, 1] = h1[:, 0]
+        j = H[:, 1:].argmax(axis=1)
+        v = H[rows, j + 1]
+        better = v > best
+        best[better] = v[better]
+        end_q[better] = i + 1
+        end_t[better] = j[better] + 1
+    return best.astype(np.int32), end_q, end_t
 
 
-def align_pairs(queries: list[np.ndarray], targets: list[np.ndarray]) -> LocalAlignments:
-    """Best local alignment of `queries[k]` against `targets[k]` for every k."""
+def _run(queries: list[np.ndarray], targets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_sw_ends` over all pairs, batched by target length."""
     n_pairs = len(queries)
-    out = [np.zeros(n_pairs, dtype=np.int32) for _ in range(6)]
-    if not n_pairs:
-        return LocalAlignments(*out)
-    q_len = np.fromiter((len(q) for q in queries), dtype=np.int64, count=n_pairs)
-    t_len = np.fromiter((len(t) for t in targets), dtype=np.int64, count=n_pairs)
-    # Similar shapes together, so padding stays small.
-    order = np.lexsort((q_len, t_len))
+    score = np.zeros(n_pairs, dtype=np.int32)
+    end_q = np.zeros(n_pairs, dtype=np.int32)
+    end_t = np.zeros(n_pairs, dtype=np.int32)
+    q_len = np.fromiter(map(len, queries), dtype=np.int64, count=n_pairs)
+    t_len = np.fromiter(map(len, targets), dtype=np.int64, count=n_pairs)
+    live = np.flatnonzero((q_len > 0) & (t_len > 0))
+    # Sort by target then query length and cut into batches of bounded width × count.
+    order = live[np.lexsort((q_len[live], t_len[live]))]
     start = 0
-    while start < n_pairs:
+    while start < len(order):
         width = int(t_len[order[start]])
-        stop = start
-        while stop < n_pairs and t_len[order[stop]] <= width * 1.25 + 8 and (stop - start + 1) * int(t_len[order[stop]]) <= _BATCH_CELLS:
-            stop += 1
+        limit = width + width // 4 + 8
+        count = max(1, _BATCH_CELLS // limit)
+        stop = min(len(order), start + count)
+        # Stop where the targets grow too wide for this batch.
+        stop = start + int(np.searchsorted(t_len[order[start:stop]], limit, side="right"))
         stop = max(stop, start + 1)
         idx = order[start:stop]
-        if t_len[idx].max() == 0 or q_len[idx].max() == 0:
-            start = stop
-            continue
-        res = _align_batch([queries[k] for k in idx], [targets[k] for k in idx])
-        for arr, val in zip(out, res):
-            arr[idx] = val
+        m = int(q_len[idx].max())
+        n = int(t_len[idx].max())
+        Q = np.full((len(idx), m), _PAD_QUERY, dtype=np.int32)
+        T = np.full((len(idx), n), _PAD_TARGET, dtype=np.int32)
+        for row, k in enumerate(idx):
+            Q[row, : q_len[k]] = queries[k]
+            T[row, : t_len[k]] = targets[k]
+        s, eq_, et = _sw_ends(Q, T)
+        score[idx], end_q[idx], end_t[idx] = s, eq_, et
         start = stop
-    return LocalAlignments(*out)
+    return score, end_q, end_t
+
+
+def align_pairs(queries: list[np.ndarray], targets: list[np.ndarray], min_score: int = 1) -> LocalAlignments:
+    """Best local alignment of `queries[k]` against `targets[k]` for every k.
+
+    Pairs scoring below `min_score` get empty ranges (their score is still set).
+    """
+    score, q_end, t_end = _run(queries, targets)
+    q_start, t_start = q_end.copy(), t_end.copy()
+    hit = np.flatnonzero(score >= max(min_score, 1))
+    if len(hit):
+        # The alignment spans at most 2 × (query span) − score target characters.
+        rev_q, rev_t = [], []
+        for k in hit:
+            qe, te = int(q_end[k]), int(t_end[k])
+            rev_q.append(queries[k][:qe][::-1])
+            rev_t.append(targets[k][max(0, te - 2 * qe) : te][::-1])
+        _, back_q, back_t = _run(rev_q, rev_t)
+        q_start[hit] = q_end[hit] - back_q
+        t_start[hit] = t_end[hit] - back_t
+    miss = score < max(min_score, 1)
+    q_end[miss], t_end[miss] = q_start[miss], t_start[miss]
+    return LocalAlignments(score, q_start, q_end, t_start, t_end)

@@ -55,10 +55,7 @@ class PreparedItem:
     codes: np.ndarray
     pos: np.ndarray
     segments: np.ndarray
-
-    @property
-    def norm(self) -> str:
-        return "".join(map(chr, self.codes.tolist()))
+    norm: str  # the kept characters as a string
 
     def locate(self, start: int, end: int) -> tuple[str, tuple[int, int]]:
         """The item field and `[start, end)` offsets in it of kept characters `start:end`."""
@@ -176,4 +173,5 @@ def prepare(item: Item) -> PreparedItem:
         codes=codes[keep_idx],
         pos=keep_idx,
         segments=_segments(raw, keep_idx, bounds),
+        norm="".join(folded[i] for i in keep_idx.tolist()),
     )

@@ -116,7 +116,7 @@ def _code_start(text: str, end: int) -> int | None:
         i -= 1
     run = text[i:end]
     # Cut after the last non-code word, unless that leaves fewer than two
-    # characters (`人社厅发`: 厅 ends organ names but this code contains it).
+    # characters: a code has at least two, so that word was part of it.
     cut = 0
     for m in _NOT_CODE.finditer(run):
         if len(run) - m.end() >= 2:
@@ -172,7 +172,11 @@ def parse_doc_number(text: str) -> tuple[str, int | None, int | None]:
 
 
 def _titles(text: str) -> list[tuple[int, int]]:
-    """(open, close) offsets of the outermost 《…》 pairs; inner 《》〈〉<> stay in the title."""
+    """(open, close) offsets of the outermost 《…》 pairs; inner 《》〈〉<> stay in the title.
+
+    A 》 whose 《 was lost at the start of a line (seed 001:
+    `德庆县2019年政务公开工作要点分工方案》已经…`) opens at that line's start.
+    """
     pairs: list[tuple[int, int]] = []
     depth, open_at = 0, 0
     for m in re.finditer("[《》]", text):
@@ -184,6 +188,11 @@ def _titles(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 pairs.append((open_at, m.start()))
+        else:
+            line = text.rfind("\n", 0, m.start()) + 1
+            line = _skip_spaces(text, line)
+            if 2 <= m.start() - line <= 80 and not re.search("[。；，,：:》]", text[line:m.start()]):
+                pairs.append((line - 1, m.start()))
     return pairs
 
 

@@ -23,6 +23,7 @@ _ISSUER_END = re.compile(
 )
 _RECIPIENT_LINE = re.compile(r"[^。；：:！？\n]{2,200}?[：:]")
 _ATTACHMENT_NOTE = re.compile(r"附\s*件\s*[0-9一二三四五六七八九十]?\s*[：:]")
+_ENUMERATED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]")
 _PUBLICITY = re.compile(r"\s*[（(]此件[^）)]{0,8}[）)]")
 _PLAN_MIN_CHARS = 150
 
@@ -80,7 +81,7 @@ def _find_title(text: str, start: int, end: int) -> Span | None:
         seg_end = m.end()
         # In a flattened page the title ends where the recipients or a space begin.
         head = window[seg_start:seg_end]
-        if "。" in head or len(head.strip()) < 6:
+        if "。" in head or len(head.strip()) < 6 or _ENUMERATED.match(head.strip()):
             continue
         following = window[seg_end : seg_end + 1]
         if following and following not in " \t\n\u3000：:，" and not _DOC_NUMBER.match(window, seg_end):
@@ -210,9 +211,9 @@ def parse_cover(text: str, start: int, end: int) -> Cover:
     if pm:
         after = pm.end()
     after = _skip_space(text, after)
-    plan_title = _plan_title(text, after, end) if end - after >= _PLAN_MIN_CHARS else None
+    plan_title = _plan_title(text, after, end) if end > after else None
     body_has_plan = bool(re.search(r"(?:^|[。：:\s])一、", text[cover.body[0] : cover.body[1]]))
-    if end - after >= _PLAN_MIN_CHARS and (plan_title or not body_has_plan):
+    if plan_title or (end - after >= _PLAN_MIN_CHARS and not body_has_plan):
         cover.plan = (after, end)
         cover.attachments = [(after, end)]
         cover.plan_title = plan_title

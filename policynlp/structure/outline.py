@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from ..enumerators import numeral_value
 
 _CANDIDATE = re.compile(
-    r"(?P<l0>[一二三四五六七八九十百]{1,3}|\?)[、．.]"
-    r"|[（(](?P<l1>[一二三四五六七八九十百]{1,3}|\?)[）)]"
+    r"(?P<l0>[一二三四五六七八九十百]{1,3}|[?？])[、．.]"
+    r"|[（(](?P<l1>[一二三四五六七八九十百]{1,3}|[?？])[）)]"
     r"|[（(](?P<l3>\d{1,3})[）)]|(?P<l3c>[①-⑳])"
     r"|(?P<l2>\d{1,3})(?P<dot>[.．、](?!\d)|[ \t]*(?=[\u4e00-\u9fff“《]))"
 )
@@ -75,7 +75,7 @@ def scan(text: str, start: int, end: int, *, bare_numbers: bool = False) -> list
             prev = text[m.start() - 1] if m.start() > start else ""
             if prev in "第是" or prev.isdigit():
                 continue
-        value = None if numeral == "?" else numeral_value(numeral)
+        value = None if numeral in "?？" else numeral_value(numeral)
         expected = last.get(level, 0) + 1
         if value is None:
             if boundary != "line":
@@ -103,7 +103,7 @@ def scan(text: str, start: int, end: int, *, bare_numbers: bool = False) -> list
                 ok = True
         if not ok:
             continue
-        entries.append(Entry(m.start(), m.end(), level, value, numeral if numeral != "?" else str(value), repeat))
+        entries.append(Entry(m.start(), m.end(), level, value, numeral if numeral not in "?？" else str(value), repeat))
         if repeat:
             continue
         last[level] = value

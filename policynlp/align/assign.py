@@ -1,0 +1,247 @@
+"""From candidate pairs to links and relations.
+
+Evidence: every segment of a child item is aligned (Smith-Waterman) against
+each candidate parent item of that child item. For each candidate pair:
+
+- `child_cov`, `parent_cov`: share of the child item covered by its
+  segments' alignments, and of the parent item (union of aligned ranges);
+- `child_wcov`, `parent_wcov`: the same with each character weighted by the
+  rarity of its 3-gram (`retrieval.GramIndex`), so that shared boilerplate
+  counts for little;
+- `exclusive`: weighted share of the child item whose best source is this
+  parent item, which tells the second parent of a merged item from a near
+  duplicate of the first;
+- `child_share`, `parent_share`: weighted coverage relative to the child's
+  best parent and to the parent's best child: splits and merges pass, a weaker
+  echo of a better match does not;
+- `best_passage`: the weight of the strongest single passage (log), so that
+  one copied sentence can carry a link on its own;
+- `cosine`: the retrieval similarity.
+
+A logistic model over these (weights and threshold learned on the gold
+alignments by `tune.py`) decides each link. Links are many-to-many: a parent
+paragraph split over several child items and several parent items merged
+into one child item are both kept.
+
+Relations follow the annotation guideline (corpora/alignments/README.md):
+`partial` when the child item has several links (a merge) or leaves
+`partial_uncovered` or more of the parent item in segments it does not touch
+(whole sentences with no counterpart); `verbatim` when the two texts in
+comparison form (no punctuation, no unit, level or place names) differ by at
+most `verbatim_max_diff` characters; `adapted` otherwise.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .local import align_pairs
+from .retrieval import GramIndex
+from .text import PreparedItem
+
+PARAMS_PATH = Path(__file__).with_name("params.json")
+FEATURES = (
+    "child_cov", "parent_cov", "child_wcov", "parent_wcov", "exclusive",
+    "child_share", "parent_share", "best_passage", "cosine",
+)
+# Verbatim needs both texts almost wholly covered; below this no character diff is taken.
+_VERBATIM_COVERAGE = 0.8
+# A parent segment with less of it aligned than this has no counterpart in the child.
+_SEGMENT_TOUCHED = 0.25
+
+
+@lru_cache(maxsize=1)
+def default_params() -> dict[str, Any]:
+    """The tuned parameters shipped with the package (`params.json`)."""
+    return json.loads(PARAMS_PATH.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Evidence:
+    """Candidate pairs (child index, parent index), their features, and their passages.
+
+    Passage row r belongs to pair `rows_pair[r]`; `q_start/q_end` are offsets in
+    the child item's kept characters, `t_start/t_end` in the parent item's,
+    `score` the local-alignment score.
+    """
+
+    child: np.ndarray
+    parent: np.ndarray
+    features: np.ndarray  # (pairs, len(FEATURES))
+    rows_pair: np.ndarray
+    q_start: np.ndarray
+    q_end: np.ndarray
+    t_start: np.ndarray
+    t_end: np.ndarray
+    score: np.ndarray
+    _order: np.ndarray = field(init=False, repr=False)
+    _sorted: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._order = np.argsort(self.rows_pair, kind="stable")
+        self._sorted = self.rows_pair[self._order]
+
+    def rows_of(self, pair: int) -> np.ndarray:
+        """The passage rows of candidate pair `pair`."""
+        a, b = np.searchsorted(self._sorted, [pair, pair + 1])
+        return self._order[a:b]
+
+
+def _group_max(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=np.float64)
+    np.maximum.at(out, groups, values)
+    return out
+
+
+def _segment_alignments(
+    children: list[PreparedItem], parents: list[PreparedItem], ci: np.ndarray, pj: np.ndarray, min_score: int
+) -> tuple[np.ndarray, ...]:
+    """Align each segment of each candidate pair's child item against the parent item.
+
+    Returns per segment row: pair, (child item, segment) key, score and the
+    child and parent ranges (child offsets in item coordinates).
+    """
+    queries: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    seg_pair: list[int] = []
+    seg_key: list[int] = []
+    seg_base: list[int] = []
+    exact_rows: list[int] = []
+    exact_at: list[int] = []
+    seg_offset = np.cumsum([0] + [len(c.segments) for c in children])
+    for pair, (c, p) in enumerate(zip(ci.tolist(), pj.tolist())):
+        child, parent = children[c], parents[p]
+        for s, (a, b) in enumerate(child.segments.tolist()):
+            # A segment copied as is needs no alignment.
+            at = parent.norm.find(child.norm[a:b])
+            if at >= 0:
+                exact_rows.append(len(queries))
+                exact_at.append(at)
+            queries.append(child.codes[a:b])
+            targets.append(parent.codes)
+            seg_pair.append(pair)
+            seg_key.append(int(seg_offset[c]) + s)
+            seg_base.append(a)
+    n = len(queries)
+    q_len = np.fromiter(map(len, queries), dtype=np.int64, count=n)
+    score, q_s, q_e, t_s, t_e = (np.zeros(n, dtype=np.int64) for _ in range(5))
+    ex = np.array(exact_rows, dtype=np.int64)
+    todo = np.setdiff1d(np.arange(n), ex)
+    res = align_pairs([queries[r] for r in todo], [targets[r] for r in todo], min_score)
+    score[todo], q_s[todo], q_e[todo], t_s[todo], t_e[todo] = res.score, res.q_start, res.q_end, res.t_start, res.t_end
+    at = np.array(exact_at, dtype=np.int64)
+    score[ex], q_e[ex], t_s[ex], t_e[ex] = q_len[ex], q_len[ex], at, at + q_len[ex]
+    base = np.array(seg_base, dtype=np.int64)
+    keep = score >= min_score
+    return (
+        np.array(seg_pair, dtype=np.int64)[keep], np.array(seg_key, dtype=np.int64)[keep], score[keep],
+        (q_s + base)[keep], (q_e + base)[keep], t_s[keep], t_e[keep], int(seg_offset[-1]),
+    )
+
+
+def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, min_score: int) -> Evidence:
+    """Retrieve candidates, align child segments against them, and measure each pair."""
+    grams = GramIndex([c.codes for c in children], [p.codes for p in parents])
+    ci, pj, cosine = grams.nearest(k)
+    n_pairs = len(ci)
+    pair_r, key_r, score, q_s, q_e, t_s, t_e, n_keys = _segment_alignments(children, parents, ci, pj, min_score)
+
+    # Cumulative weights: the weight of item k's characters [a, b) is cum[off[k] + b] - cum[off[k] + a].
+    cum = np.concatenate(([0.0], np.cumsum(grams.weights, dtype=np.float64)))
+    off_p = grams.offsets[:-1][: len(parents)]
+    off_c = grams.offsets[:-1][len(parents):]
+    c_of, p_of = ci[pair_r], pj[pair_r]
+
+    def weight(off: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return cum[off + b] - cum[off + a]
+
+    c_len = np.array([max(1, len(c.codes)) for c in children], dtype=np.float64)[ci]
+    p_len = np.array([max(1, len(p.codes)) for p in parents], dtype=np.float64)[pj]
+    c_tot = np.maximum(1.0, weight(off_c, 0, np.array([len(c.codes) for c in children], dtype=np.int64)))[ci]
+    p_tot = np.maximum(1.0, weight(off_p, 0, np.array([len(p.codes) for p in parents], dtype=np.int64)))[pj]
+
+    span_c = (q_e - q_s).astype(np.float64)
+    w_c = weight(off_c[c_of], q_s, q_e)
+    child_cov = np.bincount(pair_r, weights=span_c, minlength=n_pairs) / c_len
+    child_wcov = np.bincount(pair_r, weights=w_c, minlength=n_pairs) / c_tot
+    # The best source of each child segment among its candidates.
+    best = _group_max(score.astype(np.float64), key_r, n_keys)
+    is_best = score >= best[key_r]
+    exclusive = np.bincount(pair_r, weights=w_c * is_best, minlength=n_pairs) / c_tot
+    best_passage = np.log1p(_group_max(w_c, pair_r, n_pairs))
+
+    # Union of aligned parent ranges per pair: sorted, with a running end across each pair's rows.
+    big = int(max((len(p.codes) for p in parents), default=0)) + 1
+    order = np.lexsort((t_s, pair_r))
+    shift = pair_r[order] * big
+    s, e = t_s[order], t_e[order]
+    ends = np.maximum.accumulate(e + shift) if len(e) else e
+    prev = np.concatenate(([0], ends[:-1])) - shift
+    from_ = np.maximum(s, prev)
+    gain = np.maximum(0, e - from_)
+    parent_cov = np.bincount(pair_r[order], weights=gain, minlength=n_pairs) / p_len
+    w_gain = np.where(gain > 0, weight(off_p[p_of[order]], np.minimum(from_, e), e), 0.0)
+    parent_wcov = np.bincount(pair_r[order], weights=w_gain, minlength=n_pairs) / p_tot
+
+    child_share = child_wcov / np.maximum(_group_max(child_wcov, ci, len(children))[ci], 1e-9)
+    parent_share = parent_wcov / np.maximum(_group_max(parent_wcov, pj, len(parents))[pj], 1e-9)
+    features = np.column_stack([
+        child_cov, parent_cov, child_wcov, parent_wcov, exclusive,
+        child_share, parent_share, best_passage, cosine.astype(np.float64),
+    ])
+    return Evidence(ci, pj, features, pair_r, q_s, q_e, t_s, t_e, score)
+
+
+def link_probability(features: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """P(link) of each candidate pair under the logistic model in `params`."""
+    model = params["link"]
+    z = (features - np.asarray(model["mean"])) / np.asarray(model["scale"])
+    z = z @ np.asarray(model["coef"], dtype=np.float64) + float(model["intercept"])
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def char_diff(a: str, b: str) -> int:
+    """Characters of `a` and `b` outside their matching blocks."""
+    same = sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return len(a) + len(b) - 2 * same
+
+
+def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem) -> float:
+    """Share of the parent item in segments the pair's passages (almost) do not touch."""
+    covered = np.zeros(len(parent.codes), dtype=bool)
+    for r in ev.rows_of(pair).tolist():
+        covered[ev.t_start[r] : ev.t_end[r]] = True
+    untouched = 0
+    for a, b in parent.segments.tolist():
+        if b > a and covered[a:b].mean() < _SEGMENT_TOUCHED:
+            untouched += b - a
+    return untouched / max(1, len(parent.codes))
+
+
+def relations(
+    ev: Evidence, linked: np.ndarray, children: list[PreparedItem], parents: list[PreparedItem], params: dict[str, Any]
+) -> list[str]:
+    """The relation of each linked pair (indices into the evidence's pairs)."""
+    rel = params["relation"]
+    n_links = np.bincount(ev.child[linked], minlength=len(children))
+    out = []
+    for pair in linked.tolist():
+        c, p = int(ev.child[pair]), int(ev.parent[pair])
+        child_cov, parent_cov = ev.features[pair, 0], ev.features[pair, 1]
+        if n_links[c] > 1 or parent_uncovered(ev, pair, parents[p]) >= rel["partial_uncovered"]:
+            out.append("partial")
+        elif (
+            child_cov >= _VERBATIM_COVERAGE
+            and parent_cov >= _VERBATIM_COVERAGE
+            and char_diff(children[c].norm, parents[p].norm) <= rel["verbatim_max_diff"]
+        ):
+            out.append("verbatim")
+        else:
+            out.append("adapted")
+    return out
