@@ -14,8 +14,10 @@ each candidate parent item of that child item. For each candidate pair:
 - `child_share`, `parent_share`: weighted coverage relative to the child's
   best parent and to the parent's best child: splits and merges pass, a weaker
   echo of a better match does not;
-- `best_passage`: the weight of the strongest single passage (log), so that
-  one copied sentence can carry a link on its own;
+- `best_passage`: the weight of the strongest single passage (log), and
+  `best_segment`: the largest share of one child segment a passage covers
+  (long segments only), so that one sentence copied whole can carry a link on
+  its own where a phrase shared in passing cannot;
 - `cosine`: the retrieval similarity.
 
 A logistic model over these (weights and threshold learned on the gold
@@ -48,10 +50,12 @@ from .text import PreparedItem
 PARAMS_PATH = Path(__file__).with_name("params.json")
 FEATURES = (
     "child_cov", "parent_cov", "child_wcov", "parent_wcov", "exclusive",
-    "child_share", "parent_share", "best_passage", "cosine",
+    "child_share", "parent_share", "best_passage", "best_segment", "cosine",
 )
 # Verbatim needs both texts almost wholly covered; below this no character diff is taken.
 _VERBATIM_COVERAGE = 0.8
+# Segments shorter than this count as this long for `best_segment` (a copied title is little evidence).
+_LONG_SEGMENT = 16
 # A parent segment with less of it aligned than this has no counterpart in the child.
 _SEGMENT_TOUCHED = 0.25
 
@@ -141,7 +145,7 @@ def _segment_alignments(
     keep = score >= min_score
     return (
         np.array(seg_pair, dtype=np.int64)[keep], np.array(seg_key, dtype=np.int64)[keep], score[keep],
-        (q_s + base)[keep], (q_e + base)[keep], t_s[keep], t_e[keep], int(seg_offset[-1]),
+        (q_s + base)[keep], (q_e + base)[keep], t_s[keep], t_e[keep], q_len[keep], int(seg_offset[-1]),
     )
 
 
@@ -150,7 +154,7 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     grams = GramIndex([c.codes for c in children], [p.codes for p in parents])
     ci, pj, cosine = grams.nearest(k)
     n_pairs = len(ci)
-    pair_r, key_r, score, q_s, q_e, t_s, t_e, n_keys = _segment_alignments(children, parents, ci, pj, min_score)
+    pair_r, key_r, score, q_s, q_e, t_s, t_e, seg_len, n_keys = _segment_alignments(children, parents, ci, pj, min_score)
 
     # Cumulative weights: the weight of item k's characters [a, b) is cum[off[k] + b] - cum[off[k] + a].
     cum = np.concatenate(([0.0], np.cumsum(grams.weights, dtype=np.float64)))
@@ -175,6 +179,8 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     is_best = score >= best[key_r]
     exclusive = np.bincount(pair_r, weights=w_c * is_best, minlength=n_pairs) / c_tot
     best_passage = np.log1p(_group_max(w_c, pair_r, n_pairs))
+    whole = span_c / np.maximum(seg_len, _LONG_SEGMENT)
+    best_segment = _group_max(whole, pair_r, n_pairs)
 
     # Union of aligned parent ranges per pair: sorted, with a running end across each pair's rows.
     big = int(max((len(p.codes) for p in parents), default=0)) + 1
@@ -193,7 +199,7 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     parent_share = parent_wcov / np.maximum(_group_max(parent_wcov, pj, len(parents))[pj], 1e-9)
     features = np.column_stack([
         child_cov, parent_cov, child_wcov, parent_wcov, exclusive,
-        child_share, parent_share, best_passage, cosine.astype(np.float64),
+        child_share, parent_share, best_passage, best_segment, cosine.astype(np.float64),
     ])
     return Evidence(ci, pj, features, pair_r, q_s, q_e, t_s, t_e, score)
 

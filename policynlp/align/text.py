@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..document import Item
-from ..lexicon import UNIT_SUFFIXES, default_matcher
+from ..lexicon import UNIT_SUFFIXES, default_matcher, load_gazetteer, plausible_in_text
 
 # A segment is what one local alignment covers: a sentence, or a run of its
 # clauses when the sentence is long, so that a child sentence built from two
@@ -34,10 +34,14 @@ _ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十百零〇\d
 _SCOPE = re.compile(
     r"(?:[省市县区乡镇](?:[、和及]?[省市县区乡镇]){1,4}(?:[两二三四五]级|级)?)"
     r"|(?:各|本|全|我)(?:级|地区|地|省|市|县|区|乡镇)"
-    r"|[省市县区]直(?:各|有关)*(?:部门|单位)?|[省市县区]属|设区市|(?:[省市县区]级)(?:以上)?"
+    r"|[省市县区]直(?:各|有关)*(?:部门|单位)?|[省市县区]属|各?设区市|(?:[省市县区]级)(?:以上)?"
     r"|福建省|平潭综合实验区|实验区"
 )
 _SUFFIX_END = tuple(UNIT_SUFFIXES)
+# `政府` before these is part of a thing's name (政府门户网站, 政府信息), not a unit.
+_GOVERNMENT_THING = re.compile(r"门户|网站|信息|公报|数据|规章|购买|工作报告|系统")
+# A conjunction between two struck names goes with them (各设区市、平潭综合实验区管委会和省直有关单位).
+_JOINER = re.compile(r"[和及与、]|以及")
 
 
 @dataclass
@@ -105,17 +109,31 @@ def _is_content(codes: np.ndarray) -> np.ndarray:
     return cjk | ascii_alnum
 
 
+@lru_cache(maxsize=1)
+def _gazetteer() -> frozenset[str]:
+    return frozenset(load_gazetteer())
+
+
 def _unit_mask(text: str) -> np.ndarray:
     """True on characters of unit, level and place names."""
     mask = np.zeros(len(text), dtype=bool)
     for u in default_matcher().find(text):
         name = text[u.start:u.end]
-        # Gazetteer entries that do not end like a unit (省网上办事大厅) are platforms, not units.
-        if u.source == "gazetteer" and not name.endswith(_SUFFIX_END):
+        # Platforms the gazetteer learned (省网上办事大厅), verb-led grammar matches
+        # (鼓励支持第三方机构) and 政府 naming a thing (政府门户网站) are no units.
+        if not name.endswith(_SUFFIX_END) or (u.source == "grammar" and not plausible_in_text(name, _gazetteer())):
+            continue
+        if name.endswith("政府") and _GOVERNMENT_THING.match(text, u.end):
             continue
         mask[u.start:u.end] = True
     for m in _SCOPE.finditer(text):
         mask[m.start():m.end()] = True
+    for m in _JOINER.finditer(text):
+        before = m.start() - 1
+        while before >= 0 and not text[before].isalnum():
+            before -= 1
+        if before >= 0 and mask[before] and m.end() < len(text) and mask[m.end()]:
+            mask[m.start():m.end()] = True
     return mask
 
 

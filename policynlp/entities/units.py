@@ -74,7 +74,7 @@ def cell_units(text: str, cell: Span, column: str, find: UnitFinder, row_has_lea
     default = column_role(column, row_has_lead)
     # Clause boundaries: each clause's cue governs the units inside it.
     bounds = [s] + [m.end() for m in _CLAUSE_BREAK.finditer(text, s, e)] + [e]
-    out: list[tuple[Span, str]] = []
+    clauses: list[tuple[list[Span], str | None, bool]] = []  # units, cue role, distributive (分别)
     for a, b in zip(bounds, bounds[1:]):
         inside = [u for u in units if a <= u[0] < b]
         if not inside:
@@ -83,18 +83,24 @@ def cell_units(text: str, cell: Span, column: str, find: UnitFinder, row_has_lea
         with_m = _WITH.search(clause)
         if with_m:
             cut = a + with_m.start()
-            for u in inside:
-                out.append((u, "lead" if u[1] <= cut else "cooperate"))
+            clauses.append(([u for u in inside if u[1] <= cut], "lead", False))
+            clauses.append(([u for u in inside if u[1] > cut], "cooperate", False))
             continue
         tail = text[inside[-1][1] : b]
+        role = None
         if _LEAD.search(tail):
             role = "lead"
         elif _COOPERATE.search(tail):
             role = "cooperate"
         elif _RESPONSIBLE.search(tail):
             role = "responsible"
-        else:
-            role = default
+        clauses.append((inside, role, "分别" in tail))
+    out: list[tuple[Span, str]] = []
+    for i, (inside, role, _) in enumerate(clauses):
+        if role is None:
+            # `甲、乙，丙、丁分别牵头`: a distributive cue reaches back over the list.
+            nxt = next((c for c in clauses[i + 1 :] if c[1] is not None), None)
+            role = nxt[1] if nxt and nxt[2] else default
         out.extend((u, role) for u in inside)
     return out
 

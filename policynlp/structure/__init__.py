@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..lexicon import COLUMN_CLASSES, COLUMN_NAME, UnitMatcher, canonical_column, default_matcher
 from ..normalize import NormalizedText
-from .cells import RawCell, split_flat_row, split_line_row, trailing_unit_clause
+from .cells import RawCell, is_unit_cell, split_flat_row, split_line_row, trailing_unit_clause
 from .cover import DATE, Cover, parse_cover
 from .outline import Entry, scan
 
@@ -325,10 +325,15 @@ def _make_item(
             text_span = textual.span
     else:
         clause = trailing_unit_clause(text, body_start, end, matcher)
+        lines = _lines(text, body_start, end)
         if clause:
             cell, clause_start = clause
             cells = [cell]
             text_span = (body_start, _rstrip(text, body_start, clause_start))
+        elif len(lines) > 1 and is_unit_cell(text, *lines[-1], matcher):
+            # A unit cell on its own last line: a one-row table without its header.
+            cells = [RawCell("", "unit", lines[-1])]
+            text_span = (body_start, lines[-2][1])
     value = None if number is None else entry.value
     return RawItem(_item_id(path, value, prefix), number, path, text_span, title, cells, (entry.start, end), layout)
 

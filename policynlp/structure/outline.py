@@ -99,6 +99,8 @@ def scan(text: str, start: int, end: int, *, bare_numbers: bool = False) -> list
             ran_on = seen_last.get(level, 0)
             if value == 1 or (ran_on and value == ran_on + 1):
                 ok = True
+            elif not entries and boundary == "line" and dotted:
+                ok = True  # an excerpt that starts at its own number (`8.要围绕…`)
             elif ran_on and ran_on + 1 < value <= ran_on + 3 and clear:
                 ok = True
         if not ok:

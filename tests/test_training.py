@@ -1,0 +1,94 @@
+"""Training on annotated notices: a tiny model trains, saves, loads and parses; importers read real export formats."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import gold_notices, notice_text
+from policynlp.annotations import AnnotatedNotice, load_annotations
+from policynlp.errors import InputError
+
+DATA = Path(__file__).parent / "data"
+
+
+def _slice(notice: AnnotatedNotice, item_ids: set[str]) -> AnnotatedNotice:
+    """The notice with only a few items' gold (a user's first annotated rows)."""
+    items = [it for it in notice.items if it.id in item_ids]
+    keep = {(u.start, u.end) for it in items for u in it.units}
+    spans = [s for s in notice.spans if s.label != "UNIT" or (s.start, s.end) in keep]
+    return AnnotatedNotice(notice.id, notice.source, notice.text, notice.document, notice.content, spans, items)
+
+
+def test_tiny_model_trains_saves_loads_and_parses(tmp_path):
+    import policynlp
+    from policynlp.training import train_model
+
+    gold = gold_notices()
+    train = [_slice(gold["001_d83b70daa609b1f7"], {"1.1.1", "1.2.8", "1.2.11", "2.1.20"}),
+             _slice(gold["000_8f12a50087b0eed3"], {"1.1.2", "1.2.3", "2.2.10"})]
+    model_dir = train_model(train, tmp_path / "tiny", max_iterations=30)
+    assert (model_dir / "crf.model").exists() and (model_dir / "gazetteer.txt").exists()
+    nlp = policynlp.load(model_dir)
+    assert "policynlp_unit_recognizer" in nlp.pipe_names
+    doc = policynlp.parse(notice_text("001_d83b70daa609b1f7"), nlp=nlp)
+    assert len(doc.items) == 68
+    names = {u.name for it in doc.items for u in it.units}
+    assert {"县府办", "各镇政府（街道办）"} <= names
+
+
+def test_training_is_deterministic(tmp_path):
+    from policynlp.training import train_model
+
+    gold = gold_notices()
+    train = [_slice(gold["001_d83b70daa609b1f7"], {"1.1.1", "1.2.8"})]
+    a = train_model(train, tmp_path / "a", max_iterations=20)
+    b = train_model(train, tmp_path / "b", max_iterations=20)
+    assert (a / "crf.model").read_bytes() == (b / "crf.model").read_bytes()
+
+
+def test_doccano_import():
+    (notice,) = load_annotations([DATA / "doccano_001_item8.jsonl"])
+    units = notice.spans_of("UNIT")
+    assert len(units) == 13
+    assert [u.attrs["role"] for u in units] == ["lead"] * 12 + ["responsible"]
+    assert units[3].text == "县财政局(县金融局)"
+
+
+def test_label_studio_import_normalises_deadlines():
+    (notice,) = load_annotations([DATA / "labelstudio_001_item2.json"])
+    (deadline,) = notice.spans_of("DEADLINE")
+    assert deadline.text == "3个工作日内"
+    assert deadline.attrs["kind"] == "relative" and deadline.attrs["duration"] == {"value": 3, "unit": "workday"}
+
+
+def test_imports_score_and_train(tmp_path):
+    import policynlp
+    from policynlp.evaluation import evaluate_notices
+
+    notices = load_annotations([DATA / "doccano_001_item8.jsonl", DATA / "labelstudio_001_item2.json"])
+    scores = evaluate_notices(notices, policynlp.load())
+    assert scores["all"]["units"]["f"] >= 0.9
+    assert scores["all"]["deadlines"]["f"] == 1.0
+
+
+def test_unknown_label_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "县府办牵头", "label": [[0, 3, "PERSON"]]}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown label"):
+        load_annotations([bad])
+
+
+def test_canonical_annotations_round_trip():
+    for notice in list(gold_notices().values())[:3]:
+        again = AnnotatedNotice.from_dict(notice.to_dict())
+        assert again.to_dict() == notice.to_dict()
+
+
+def test_authoring_files_compile_to_the_canonical_jsonl():
+    from policynlp.annotations import compile_authoring
+
+    root = Path(__file__).resolve().parent.parent / "corpora" / "annotations"
+    for src in sorted((root / "src").glob("*.yaml")):
+        compiled = compile_authoring(src)
+        assert compiled.to_dict() == gold_notices()[compiled.id].to_dict(), src.name
