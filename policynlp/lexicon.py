@@ -116,13 +116,23 @@ class UnitMatcher:
         return spans
 
     def find(self, text: str) -> list[UnitSpan]:
-        """Non-overlapping unit candidates in `text`, in order."""
+        """Non-overlapping unit candidates in `text`, in order.
+
+        Gazetteer names win over grammar candidates they overlap, unless the
+        grammar's candidate ends with them: `区管委会办公室` is one name even
+        when `办公室` alone is a known one (but `平潭综合实验区利用政府` is not).
+        """
         gaz = self.gazetteer_spans(text)
-        taken = [(s.start, s.end) for s in gaz]
-        out = list(gaz)
-        for g in self.grammar_spans(text):
+        grammar = self.grammar_spans(text)
+        out = []
+        for g in gaz:
+            if not any(c.start < g.start and g.end == c.end for c in grammar):
+                out.append(g)
+        taken = [(u.start, u.end) for u in out]
+        for g in grammar:
             if not any(g.start < e and s < g.end for s, e in taken):
                 out.append(g)
+                taken.append((g.start, g.end))
         return sorted(out, key=lambda u: u.start)
 
 

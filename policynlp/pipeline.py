@@ -193,7 +193,8 @@ class UnitsComponent:
         def find(text: str, s: int, e: int, cell: bool = False) -> list[tuple[int, int]]:
             chosen: list[tuple[int, int]] = []
             if self.use_rules:
-                chosen = [(s + u.start, s + u.end) for u in matcher.gazetteer_spans(text[s:e]) if free(s + u.start, s + u.end, [])]
+                spans = matcher.find(text[s:e]) if cell else matcher.gazetteer_spans(text[s:e])
+                chosen = [(s + u.start, s + u.end) for u in spans if u.source == "gazetteer" and free(s + u.start, s + u.end, [])]
             for a, b in learned:
                 if s <= a and b <= e and free(a, b, chosen) and (cell or plausible_in_text(text[a:b], known)):
                     chosen.append((a, b))

@@ -40,6 +40,8 @@ _SCOPE = re.compile(
 _SUFFIX_END = tuple(UNIT_SUFFIXES)
 # `政府` before these is part of a thing's name (政府门户网站, 政府信息), not a unit.
 _GOVERNMENT_THING = re.compile(r"门户|网站|信息|公报|数据|规章|购买|工作报告|系统")
+# Places and channels whose names end like a unit's (省网上办事大厅, 综合窗口).
+_NOT_UNIT = ("大厅", "窗口")
 # A conjunction between two struck names goes with them (各设区市、平潭综合实验区管委会和省直有关单位).
 _JOINER = re.compile(r"[和及与、]|以及")
 
@@ -121,7 +123,11 @@ def _unit_mask(text: str) -> np.ndarray:
         name = text[u.start:u.end]
         # Platforms the gazetteer learned (省网上办事大厅), verb-led grammar matches
         # (鼓励支持第三方机构) and 政府 naming a thing (政府门户网站) are no units.
-        if not name.endswith(_SUFFIX_END) or (u.source == "grammar" and not plausible_in_text(name, _gazetteer())):
+        if (
+            not name.endswith(_SUFFIX_END)
+            or name.endswith(_NOT_UNIT)
+            or (u.source == "grammar" and not plausible_in_text(name, _gazetteer()))
+        ):
             continue
         if name.endswith("政府") and _GOVERNMENT_THING.match(text, u.end):
             continue
