@@ -1,23 +1,22 @@
 """From candidate pairs to links and relations.
 
 Evidence: every segment of a child item is aligned (Smith-Waterman) against
-each candidate parent item of that child item. For each candidate pair:
+each candidate parent item of that child item; each character counts with the
+rarity of its 3-gram (`retrieval.GramIndex`), so that shared boilerplate
+(`政务公开标准化规范化工作`) weighs little. For each candidate pair the link
+model reads
 
-- `child_cov`, `parent_cov`: share of the child item covered by its
-  segments' alignments, and of the parent item (union of aligned ranges);
-- `child_wcov`, `parent_wcov`: the same with each character weighted by the
-  rarity of its 3-gram (`retrieval.GramIndex`), so that shared boilerplate
-  counts for little;
-- `exclusive`: weighted share of the child item whose best source is this
-  parent item, which tells the second parent of a merged item from a near
-  duplicate of the first;
-- `child_share`, `parent_share`: weighted coverage relative to the child's
-  best parent and to the parent's best child: splits and merges pass, a weaker
-  echo of a better match does not;
+- `exclusive`: weighted share of the child item whose best source (among its
+  candidates) is this parent item: the main evidence, and what tells the
+  second parent of a merged item from a near duplicate of the first;
+- `parent_share`: weighted coverage of the parent item by this child item,
+  relative to its best-covering child item, so that each part of a split
+  parent is kept and a weaker echo of a better match is not;
 - `best_passage`: the weight of the strongest single passage (log), and
-  `best_segment`: the largest share of one child segment a passage covers
-  (long segments only), so that one sentence copied whole can carry a link on
-  its own where a phrase shared in passing cannot;
+  `best_segment`: the best alignment score, per character, of a child segment
+  whose best source this parent item is (short segments count as 16
+  characters): one sentence copied whole carries a link on its own, a phrase
+  shared in passing does not;
 - `cosine`: the retrieval similarity.
 
 A logistic model over these (weights and threshold learned on the gold
@@ -26,11 +25,13 @@ paragraph split over several child items and several parent items merged
 into one child item are both kept.
 
 Relations follow the annotation guideline (corpora/alignments/README.md):
-`partial` when the child item has several links (a merge) or leaves
-`partial_uncovered` or more of the parent item in segments it does not touch
-(whole sentences with no counterpart); `verbatim` when the two texts in
-comparison form (no punctuation, no unit, level or place names) differ by at
-most `verbatim_max_diff` characters; `adapted` otherwise.
+`partial` when the child item has several links (a merge), when the parent
+item has several links (a split) and this child leaves `split_uncovered` or
+more of it untouched, or when the child leaves `partial_uncovered` or more of
+the parent item untouched (segments almost without aligned characters: whole
+sentences with no counterpart); `verbatim` when both items are almost wholly
+covered and their comparison forms (no punctuation, no unit, level or place
+names) differ by at most `verbatim_max_diff` characters; `adapted` otherwise.
 """
 from __future__ import annotations
 
@@ -48,10 +49,7 @@ from .retrieval import GramIndex
 from .text import PreparedItem
 
 PARAMS_PATH = Path(__file__).with_name("params.json")
-FEATURES = (
-    "child_cov", "parent_cov", "child_wcov", "parent_wcov", "exclusive",
-    "child_share", "parent_share", "best_passage", "best_segment", "cosine",
-)
+FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "cosine")
 # Verbatim needs both texts almost wholly covered; below this no character diff is taken.
 _VERBATIM_COVERAGE = 0.8
 # Segments shorter than this count as this long for `best_segment` (a copied title is little evidence).
@@ -68,16 +66,18 @@ def default_params() -> dict[str, Any]:
 
 @dataclass
 class Evidence:
-    """Candidate pairs (child index, parent index), their features, and their passages.
+    """Candidate pairs (child index, parent index), their features and coverage, and their passages.
 
-    Passage row r belongs to pair `rows_pair[r]`; `q_start/q_end` are offsets in
-    the child item's kept characters, `t_start/t_end` in the parent item's,
-    `score` the local-alignment score.
+    `coverage` holds each pair's share of the child item and of the parent item
+    covered by aligned characters. Passage row r belongs to pair `rows_pair[r]`;
+    `q_start/q_end` are offsets in the child item's kept characters,
+    `t_start/t_end` in the parent item's, `score` the local-alignment score.
     """
 
     child: np.ndarray
     parent: np.ndarray
     features: np.ndarray  # (pairs, len(FEATURES))
+    coverage: np.ndarray  # (pairs, 2)
     rows_pair: np.ndarray
     q_start: np.ndarray
     q_end: np.ndarray
@@ -173,13 +173,13 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     span_c = (q_e - q_s).astype(np.float64)
     w_c = weight(off_c[c_of], q_s, q_e)
     child_cov = np.bincount(pair_r, weights=span_c, minlength=n_pairs) / c_len
-    child_wcov = np.bincount(pair_r, weights=w_c, minlength=n_pairs) / c_tot
     # The best source of each child segment among its candidates.
     best = _group_max(score.astype(np.float64), key_r, n_keys)
     is_best = score >= best[key_r]
     exclusive = np.bincount(pair_r, weights=w_c * is_best, minlength=n_pairs) / c_tot
     best_passage = np.log1p(_group_max(w_c, pair_r, n_pairs))
-    whole = span_c / np.maximum(seg_len, _LONG_SEGMENT)
+    # A child segment this parent item is the best source of, copied whole.
+    whole = np.where(is_best, score / np.maximum(seg_len, _LONG_SEGMENT), 0.0)
     best_segment = _group_max(whole, pair_r, n_pairs)
 
     # Union of aligned parent ranges per pair: sorted, with a running end across each pair's rows.
@@ -195,13 +195,10 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     w_gain = np.where(gain > 0, weight(off_p[p_of[order]], np.minimum(from_, e), e), 0.0)
     parent_wcov = np.bincount(pair_r[order], weights=w_gain, minlength=n_pairs) / p_tot
 
-    child_share = child_wcov / np.maximum(_group_max(child_wcov, ci, len(children))[ci], 1e-9)
     parent_share = parent_wcov / np.maximum(_group_max(parent_wcov, pj, len(parents))[pj], 1e-9)
-    features = np.column_stack([
-        child_cov, parent_cov, child_wcov, parent_wcov, exclusive,
-        child_share, parent_share, best_passage, best_segment, cosine.astype(np.float64),
-    ])
-    return Evidence(ci, pj, features, pair_r, q_s, q_e, t_s, t_e, score)
+    features = np.column_stack([exclusive, parent_share, best_passage, best_segment, cosine.astype(np.float64)])
+    coverage = np.column_stack([child_cov, parent_cov])
+    return Evidence(ci, pj, features, coverage, pair_r, q_s, q_e, t_s, t_e, score)
 
 
 def link_probability(features: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -230,24 +227,41 @@ def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem) -> float:
     return untouched / max(1, len(parent.codes))
 
 
-def relations(
-    ev: Evidence, linked: np.ndarray, children: list[PreparedItem], parents: list[PreparedItem], params: dict[str, Any]
-) -> list[str]:
-    """The relation of each linked pair (indices into the evidence's pairs)."""
-    rel = params["relation"]
-    n_links = np.bincount(ev.child[linked], minlength=len(children))
+@dataclass
+class RelationInput:
+    """What the relation of one link is decided on."""
+
+    merged: bool  # the child item has several links
+    split: bool  # the parent item has several links
+    uncovered: float  # `parent_uncovered`
+    diff: int | None  # `char_diff` of the comparison forms, when both items are almost wholly covered
+
+
+def relation_inputs(
+    ev: Evidence, linked: np.ndarray, children: list[PreparedItem], parents: list[PreparedItem]
+) -> list[RelationInput]:
+    """The relation inputs of each linked pair (indices into the evidence's pairs)."""
+    per_child = np.bincount(ev.child[linked], minlength=len(children))
+    per_parent = np.bincount(ev.parent[linked], minlength=len(parents))
     out = []
     for pair in linked.tolist():
         c, p = int(ev.child[pair]), int(ev.parent[pair])
-        child_cov, parent_cov = ev.features[pair, 0], ev.features[pair, 1]
-        if n_links[c] > 1 or parent_uncovered(ev, pair, parents[p]) >= rel["partial_uncovered"]:
-            out.append("partial")
-        elif (
-            child_cov >= _VERBATIM_COVERAGE
-            and parent_cov >= _VERBATIM_COVERAGE
-            and char_diff(children[c].norm, parents[p].norm) <= rel["verbatim_max_diff"]
-        ):
-            out.append("verbatim")
-        else:
-            out.append("adapted")
+        covered = (ev.coverage[pair] >= _VERBATIM_COVERAGE).all()
+        out.append(
+            RelationInput(
+                merged=bool(per_child[c] > 1),
+                split=bool(per_parent[p] > 1),
+                uncovered=parent_uncovered(ev, pair, parents[p]),
+                diff=char_diff(children[c].norm, parents[p].norm) if covered else None,
+            )
+        )
     return out
+
+
+def relation(x: RelationInput, rel: dict[str, Any]) -> str:
+    """`partial`, `verbatim` or `adapted` (see the module docstring) under thresholds `rel`."""
+    if x.merged or x.uncovered >= rel["partial_uncovered"] or (x.split and x.uncovered >= rel["split_uncovered"]):
+        return "partial"
+    if x.diff is not None and x.diff <= rel["verbatim_max_diff"]:
+        return "verbatim"
+    return "adapted"

@@ -7,8 +7,8 @@ import numpy as np
 
 from ..document import Document, Item
 from .alignment import Alignment, Link, Passage
-from .assign import default_params, gather, link_probability, relations
-from .text import PreparedItem, prepare
+from .assign import default_params, gather, link_probability, relation, relation_inputs
+from .text import PreparedItem, prepare_many
 
 
 def align(child: Document, parent: Document, **options: Any) -> Alignment:
@@ -19,13 +19,13 @@ def align(child: Document, parent: Document, **options: Any) -> Alignment:
     as in `params.json`; by default the tuned one shipped with the package).
     """
     return align_prepared(
-        child.id, parent.id, [prepare(it) for it in child.items], [prepare(it) for it in parent.items], **options
+        child.id, parent.id, prepare_many(child.items), prepare_many(parent.items), **options
     )
 
 
 def align_items(child_items: Sequence[Item], parent_items: Sequence[Item], **options: Any) -> Alignment:
     """`align` on bare item lists (documents "child" and "parent")."""
-    return align_prepared("child", "parent", [prepare(it) for it in child_items], [prepare(it) for it in parent_items], **options)
+    return align_prepared("child", "parent", prepare_many(child_items), prepare_many(parent_items), **options)
 
 
 def align_prepared(
@@ -47,9 +47,9 @@ def align_prepared(
     linked = np.flatnonzero(prob >= params["link"]["threshold"])
     # Links in reading order of the child, then of the parent.
     linked = linked[np.lexsort((ev.parent[linked], ev.child[linked]))]
-    rels = relations(ev, linked, children, parents, params)
+    rels = [relation(x, params["relation"]) for x in relation_inputs(ev, linked, children, parents)]
     links = []
-    for pair, relation in zip(linked.tolist(), rels):
+    for pair, rel in zip(linked.tolist(), rels):
         c, p = children[int(ev.child[pair])], parents[int(ev.parent[pair])]
         passages = []
         for r in ev.rows_of(pair).tolist():
@@ -57,7 +57,7 @@ def align_prepared(
             c_field, c_span = c.locate(qs, qe)
             p_field, p_span = p.locate(ts, te)
             passages.append(Passage(c_field, c_span, p_field, p_span, round(min(1.0, int(ev.score[r]) / max(1, qe - qs)), 3)))
-        links.append(Link(c.id, p.id, round(float(prob[pair]), 3), relation, passages))
+        links.append(Link(c.id, p.id, round(float(prob[pair]), 3), rel, passages))
     linked_c = {link.child_item for link in links}
     linked_p = {link.parent_item for link in links}
     return Alignment(

@@ -18,6 +18,8 @@ second, much smaller pass run only for pairs that scored.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +27,9 @@ import numpy as np
 _PAD_QUERY, _PAD_TARGET = -1, -2
 # Cells per row of a batch (pairs × target length): small enough to stay in cache.
 _BATCH_CELLS = 48_000
+# Below this many pairs, one process is faster than starting others.
+_PARALLEL_FROM = 20_000
+_SHARED: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # the pairs forked workers read
 
 
 @dataclass
@@ -106,12 +111,41 @@ def _run(queries: list[np.ndarray], targets: list[np.ndarray]) -> tuple[np.ndarr
     return score, end_q, end_t
 
 
-def align_pairs(queries: list[np.ndarray], targets: list[np.ndarray], min_score: int = 1) -> LocalAlignments:
+def _run_share(part: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    queries, targets = _SHARED
+    return _run(queries[part[0] : part[1]], targets[part[0] : part[1]])
+
+
+def _run_parallel(queries: list[np.ndarray], targets: list[np.ndarray], workers: int) -> tuple[np.ndarray, ...]:
+    """`_run` split over forked worker processes (they inherit the pairs, nothing is pickled in)."""
+    global _SHARED
+    if workers <= 1 or len(queries) < _PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return _run(queries, targets)
+    bounds = np.linspace(0, len(queries), workers * 4 + 1).astype(int)
+    _SHARED = (queries, targets)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_run_share, list(zip(bounds[:-1], bounds[1:])))
+    finally:
+        _SHARED = ([], [])
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts))
+
+
+def default_workers() -> int:
+    """Processes for large alignment jobs: the CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def align_pairs(
+    queries: list[np.ndarray], targets: list[np.ndarray], min_score: int = 1, workers: int | None = None
+) -> LocalAlignments:
     """Best local alignment of `queries[k]` against `targets[k]` for every k.
 
     Pairs scoring below `min_score` get empty ranges (their score is still set).
+    Large jobs are split over `workers` processes (default: every usable CPU).
     """
-    score, q_end, t_end = _run(queries, targets)
+    workers = default_workers() if workers is None else workers
+    score, q_end, t_end = _run_parallel(queries, targets, workers)
     q_start, t_start = q_end.copy(), t_end.copy()
     hit = np.flatnonzero(score >= max(min_score, 1))
     if len(hit):
@@ -121,7 +155,7 @@ def align_pairs(queries: list[np.ndarray], targets: list[np.ndarray], min_score:
             qe, te = int(q_end[k]), int(t_end[k])
             rev_q.append(queries[k][:qe][::-1])
             rev_t.append(targets[k][max(0, te - 2 * qe) : te][::-1])
-        _, back_q, back_t = _run(rev_q, rev_t)
+        _, back_q, back_t = _run_parallel(rev_q, rev_t, workers)
         q_start[hit] = q_end[hit] - back_q
         t_start[hit] = t_end[hit] - back_t
     miss = score < max(min_score, 1)

@@ -26,14 +26,12 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-import numpy as np
-
 from ..document import Document
 from ..output import atomic_write_text
 from .alignment import Alignment
 from .core import align_prepared
 from .report import summary_table
-from .text import PreparedItem, _fold, _is_content, prepare
+from .text import PreparedItem, content_codes, fold, prepare_many
 
 # A chain parent must have at least this share of the child's items linked (and two links).
 CHAIN_MIN_LINKED = 0.25
@@ -43,9 +41,8 @@ _MIN_KEY = 6  # shorter titles (《通知》, 《意见》) name nothing in part
 
 def _norm(s: str) -> str:
     """Letters and digits of `s`, simplified, half width (brackets, spaces and 《》 gone)."""
-    folded = _fold(s)
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
-    return "".join(folded[i] for i in np.flatnonzero(_is_content(codes)).tolist())
+    codes, content = content_codes(fold(s))
+    return codes[content].astype("<u4").tobytes().decode("utf-32-le")
 
 
 def title_keys(title: str | None) -> set[str]:
@@ -119,7 +116,7 @@ class _Prepared:
 
     def items(self, doc_id: str) -> list[PreparedItem]:
         if doc_id not in self._items:
-            self._items[doc_id] = [prepare(it) for it in self.docs[doc_id].items]
+            self._items[doc_id] = prepare_many(self.docs[doc_id].items)
         return self._items[doc_id]
 
     def align(self, child: str, parent: str, **options: Any) -> Alignment:

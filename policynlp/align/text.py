@@ -4,22 +4,27 @@ An item is compared on its title (or, for an unnumbered item, the heading it
 sits under) followed by its text. The comparison form keeps letters and digits
 only, in simplified script and half width, and strikes the names of units,
 levels and places (`各级各部门`, `省、市、县三级`, `区教育局`): localisation
-rewrites exactly those, and it must not break a verbatim match.
+rewrites exactly those, and it must not break a verbatim match. Unit names
+come from the project's learned gazetteer (`models/unit_recognizer`) and a
+name grammar on its unit suffixes (`lexicon.UNIT_SUFFIXES`); levels and places
+from a small pattern.
 
 Each kept character remembers where it came from (`field`, offset), so copied
-passages can be reported on the item's own strings.
+passages can be reported on the item's own strings. Items are prepared in
+batches: one pass of each pattern over all their text.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
+import ahocorasick
 import numpy as np
 
 from ..document import Item
-from ..lexicon import UNIT_SUFFIXES, default_matcher, load_gazetteer, plausible_in_text
+from ..lexicon import UNIT_SUFFIXES, load_gazetteer
 
 # A segment is what one local alignment covers: a sentence, or a run of its
 # clauses when the sentence is long, so that a child sentence built from two
@@ -29,8 +34,7 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _CLAUSE_END = re.compile(r"[，、,：:]+")
 _ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十百零〇\d]{1,4}[)）、.．]\s*")
 
-# Levels and places a localised copy strikes or swaps; unit names proper come
-# from the project's unit matcher (gazetteer and name grammar).
+# Levels and places a localised copy strikes or swaps.
 _SCOPE = re.compile(
     r"(?:[省市县区乡镇](?:[、和及]?[省市县区乡镇]){1,4}(?:[两二三四五]级|级)?)"
     r"|(?:各|本|全|我)(?:级|地区|地|省|市|县|区|乡镇)"
@@ -38,12 +42,25 @@ _SCOPE = re.compile(
     r"|福建省|平潭综合实验区|实验区"
 )
 _SUFFIX_END = tuple(UNIT_SUFFIXES)
+# A unit name in running text: a jurisdiction, collective or level, a few more
+# characters, a unit suffix (not the first character of 办法, 处理, 办公 …).
+# Verb-led matches (鼓励支持第三方机构) do not start like this and stay in the text.
+_STOP = "的在对向请按要将把被为是于从给等或并以了经报由及和与、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】"
+_UNIT_NAME = re.compile(
+    r"(?:各|省|市|县|区|镇|乡|街道|国务院|中央|中共|全国|国家|本级|上级|同级|地方|基层|设区|直辖|自治|地级|自治州|实验区|新区|片区)"
+    rf"[^{_STOP}\d]{{0,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?![法理好事件结罚置分内员公])"
+    r"(?:[（(][^（）()，,、]{1,6}[）)])?"
+)
 # `政府` before these is part of a thing's name (政府门户网站, 政府信息), not a unit.
-_GOVERNMENT_THING = re.compile(r"门户|网站|信息|公报|数据|规章|购买|工作报告|系统")
+_GOVERNMENT_THING = re.compile(r"门户|网站|信息|公报|数据|规章|购买|工作报告|系统|债务")
 # Places and channels whose names end like a unit's (省网上办事大厅, 综合窗口).
 _NOT_UNIT = ("大厅", "窗口")
 # A conjunction between two struck names goes with them (各设区市、平潭综合实验区管委会和省直有关单位).
-_JOINER = re.compile(r"[和及与、]|以及")
+_JOINER = re.compile(r"[和及与、]")
+
+# Letters and digits kept: CJK ideographs (and extension A), ASCII digits and lower-case letters.
+_CONTENT = np.zeros(0x10000, dtype=bool)
+_CONTENT[0x4E00:0xA000] = _CONTENT[0x3400:0x4DC0] = _CONTENT[0x30:0x3A] = _CONTENT[0x61:0x7B] = True
 
 
 @dataclass
@@ -52,7 +69,7 @@ class PreparedItem:
 
     `codes[k]` is the k-th kept character (its code point), taken from
     `raw[pos[k]]`; `pieces` say which field of the item each part of `raw` is;
-    `segments` are `[start, end)` ranges of `codes`.
+    `segments` are `[start, end)` ranges of `codes`; `norm` is `codes` as a string.
     """
 
     id: str
@@ -61,7 +78,7 @@ class PreparedItem:
     codes: np.ndarray
     pos: np.ndarray
     segments: np.ndarray
-    norm: str  # the kept characters as a string
+    norm: str
 
     def locate(self, start: int, end: int) -> tuple[str, tuple[int, int]]:
         """The item field and `[start, end)` offsets in it of kept characters `start:end`."""
@@ -92,110 +109,120 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def _fold(text: str) -> str:
-    """Simplified script, half width, lower case, one character for one (offsets stay valid)."""
+def fold(text: str) -> str:
+    """Simplified script, one character for one (offsets stay valid)."""
     converted = _t2s().convert(text)
     if len(converted) != len(text):
         converted = "".join(c if len(c) == 1 else o for o, c in zip(text, map(_t2s().convert, text)))
-    out = []
-    for ch in converted:
-        folded = unicodedata.normalize("NFKC", ch).lower()
-        out.append(folded if len(folded) == 1 else ch)
-    return "".join(out)
+    return converted
 
 
-def _is_content(codes: np.ndarray) -> np.ndarray:
-    """Letters and digits: CJK ideographs, ASCII alphanumerics, other letters."""
-    cjk = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
-    ascii_alnum = ((codes >= 0x30) & (codes <= 0x39)) | ((codes >= 0x61) & (codes <= 0x7A))
-    return cjk | ascii_alnum
+def content_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of `text` in half width and lower case, and which of them are letters or digits."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
+    codes = np.where((codes >= 0xFF01) & (codes <= 0xFF5E), codes - 0xFEE0, codes)
+    codes = np.where((codes >= 0x41) & (codes <= 0x5A), codes + 32, codes)
+    return codes, _CONTENT[np.minimum(codes, 0xFFFF)]
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> frozenset[str]:
-    return frozenset(load_gazetteer())
+def _gazetteer() -> "ahocorasick.Automaton | None":
+    """The project's learned unit names that end like a unit (not 大厅, 窗口)."""
+    names = [n for n in load_gazetteer() if n.endswith(_SUFFIX_END) and not n.endswith(_NOT_UNIT)]
+    if not names:
+        return None
+    automaton = ahocorasick.Automaton()
+    for name in names:
+        automaton.add_word(name, len(name))
+    automaton.make_automaton()
+    return automaton
 
 
-def _unit_mask(text: str) -> np.ndarray:
+def unit_mask(text: str) -> np.ndarray:
     """True on characters of unit, level and place names."""
-    mask = np.zeros(len(text), dtype=bool)
-    for u in default_matcher().find(text):
-        name = text[u.start:u.end]
-        # Platforms the gazetteer learned (省网上办事大厅), verb-led grammar matches
-        # (鼓励支持第三方机构) and 政府 naming a thing (政府门户网站) are no units.
-        if (
-            not name.endswith(_SUFFIX_END)
-            or name.endswith(_NOT_UNIT)
-            or (u.source == "grammar" and not plausible_in_text(name, _gazetteer()))
-        ):
-            continue
-        if name.endswith("政府") and _GOVERNMENT_THING.match(text, u.end):
-            continue
-        mask[u.start:u.end] = True
-    for m in _SCOPE.finditer(text):
-        mask[m.start():m.end()] = True
-    for m in _JOINER.finditer(text):
-        before = m.start() - 1
-        while before >= 0 and not text[before].isalnum():
-            before -= 1
-        if before >= 0 and mask[before] and m.end() < len(text) and mask[m.end()]:
-            mask[m.start():m.end()] = True
+    automaton = _gazetteer()
+    spans = [(end + 1 - length, end + 1) for end, length in automaton.iter(text)] if automaton is not None else []
+    spans += [m.span() for m in _UNIT_NAME.finditer(text) if not m.group().endswith(_NOT_UNIT)]
+    spans = [(a, b) for a, b in spans if not (text.endswith("政府", a, b) and _GOVERNMENT_THING.match(text, b))]
+    spans += [m.span() for m in _SCOPE.finditer(text)]
+    n = len(text)
+    if not spans:
+        return np.zeros(n, dtype=bool)
+    starts, ends = np.array(spans, dtype=np.int64).T
+    mask = np.cumsum(np.bincount(starts, minlength=n + 1) - np.bincount(ends, minlength=n + 1))[:n] > 0
+    # A conjunction between two struck names goes with them.
+    joints = np.array([m.start() for m in _JOINER.finditer(text, 1, n - 1)], dtype=np.int64)
+    if len(joints):
+        mask[joints[mask[joints - 1] & mask[joints + 1]]] = True
     return mask
 
 
-def _segments(raw: str, keep_idx: np.ndarray, piece_bounds: list[int]) -> np.ndarray:
-    """Segment boundaries in kept-character coordinates."""
-    cuts = set(piece_bounds)
-    cuts.update(m.end() for m in _SENTENCE_END.finditer(raw))
-    clause_cuts = sorted(m.end() for m in _CLAUSE_END.finditer(raw))
-    # raw offset → number of kept characters before it
-    to_kept = lambda off: int(np.searchsorted(keep_idx, off))  # noqa: E731
-    sentence_cuts = sorted({to_kept(c) for c in cuts} | {0, len(keep_idx)})
-    clause_kept = [to_kept(c) for c in clause_cuts]
-    segs: list[tuple[int, int]] = []
-    for s, e in zip(sentence_cuts, sentence_cuts[1:]):
-        if e <= s:
-            continue
-        if e - s <= MAX_SEGMENT:
-            segs.append((s, e))
-            continue
-        # Long sentence: greedy runs of whole clauses, hard cuts inside a clause too long.
-        start = s
-        inner = [c for c in clause_kept if s < c < e] + [e]
-        prev = s
-        for c in inner:
-            if c - start > MAX_SEGMENT and prev > start:
-                segs.append((start, prev))
-                start = prev
-            while c - start > MAX_SEGMENT:
-                segs.append((start, start + MAX_SEGMENT))
-                start += MAX_SEGMENT
-            prev = c
-        if e > start:
-            segs.append((start, e))
-    return np.array(segs, dtype=np.int32).reshape(-1, 2)
+def _split_long(s: int, e: int, clause_cuts: list[int], out: list[tuple[int, int]]) -> None:
+    """Cut kept range [s, e) into greedy runs of whole clauses of at most MAX_SEGMENT (hard cuts inside longer clauses)."""
+    start = prev = s
+    for c in [c for c in clause_cuts if s < c < e] + [e]:
+        if c - start > MAX_SEGMENT and prev > start:
+            out.append((start, prev))
+            start = prev
+        while c - start > MAX_SEGMENT:
+            out.append((start, start + MAX_SEGMENT))
+            start += MAX_SEGMENT
+        prev = c
+    if e > start:
+        out.append((start, e))
+
+
+def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
+    """Items in comparison form (see the module docstring), one pass over all their text."""
+    raws, pieces = [], []
+    for item in items:
+        parts, spans, offset = [], [], 0
+        for field, s in item_pieces(item):
+            parts.append(s)
+            spans.append((field, offset, offset + len(s)))
+            offset += len(s) + 1
+        raws.append("\n".join(parts))
+        pieces.append(spans)
+    # All items end to end, one newline apart: no pattern runs across a newline.
+    big = "\n".join(raws)
+    starts = np.cumsum([0] + [len(r) + 1 for r in raws])
+    folded = fold(big)
+    codes, content = content_codes(folded)
+    kept = np.flatnonzero(content & ~unit_mask(folded)).astype(np.int64)
+    sentence_kept = np.searchsorted(kept, [m.end() for m in _SENTENCE_END.finditer(big)])
+    clause_kept = np.searchsorted(kept, [m.end() for m in _CLAUSE_END.finditer(big)])
+    item_kept = np.searchsorted(kept, starts)
+    s_at = np.searchsorted(sentence_kept, item_kept)
+    c_at = np.searchsorted(clause_kept, item_kept)
+    out = []
+    for k, item in enumerate(items):
+        a, b = int(item_kept[k]), int(item_kept[k + 1])
+        idx = kept[a:b]
+        # Sentence cuts inside the item, in the item's kept coordinates.
+        n = b - a
+        cuts = sorted({0, n} | {min(max(c - a, 0), n) for c in sentence_kept[s_at[k]:s_at[k + 1]].tolist()})
+        clauses = [c - a for c in clause_kept[c_at[k]:c_at[k + 1]].tolist()]
+        segs: list[tuple[int, int]] = []
+        for s, e in zip(cuts, cuts[1:]):
+            if e - s <= MAX_SEGMENT:
+                segs.append((s, e))
+            else:
+                _split_long(s, e, clauses, segs)
+        item_codes = codes[idx]
+        out.append(
+            PreparedItem(
+                id=item.id,
+                raw=raws[k],
+                pieces=pieces[k],
+                codes=item_codes,
+                pos=(idx - starts[k]).astype(np.int32),
+                segments=np.array(segs, dtype=np.int32).reshape(-1, 2),
+                norm=item_codes.astype("<u4").tobytes().decode("utf-32-le"),
+            )
+        )
+    return out
 
 
 def prepare(item: Item) -> PreparedItem:
-    """An item in comparison form (see the module docstring)."""
-    pieces = item_pieces(item)
-    raw_parts, spans, offset = [], [], 0
-    for field, s in pieces:
-        raw_parts.append(s)
-        spans.append((field, offset, offset + len(s)))
-        offset += len(s) + 1
-    raw = "\n".join(raw_parts)
-    folded = _fold(raw)
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.int32)
-    keep = _is_content(codes) & ~_unit_mask(folded)
-    keep_idx = np.flatnonzero(keep).astype(np.int32)
-    bounds = [e for _, _, e in spans]
-    return PreparedItem(
-        id=item.id,
-        raw=raw,
-        pieces=spans,
-        codes=codes[keep_idx],
-        pos=keep_idx,
-        segments=_segments(raw, keep_idx, bounds),
-        norm="".join(folded[i] for i in keep_idx.tolist()),
-    )
+    """One item in comparison form."""
+    return prepare_many([item])[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -76,11 +77,15 @@ def features(seq: Sequence_, matcher: UnitMatcher | None, use_gazetteer: bool) -
             if i - k + 1 >= 0 and text[i - k + 1 : i + 1] in _SUFFIX_SET:
                 suffix_end[i] = True
                 break
-    padded = "^^" + text + "$$"
+    padded = "^^^" + text + "$$$"
+    clause_start = [False] * n
+    for i in range(n):
+        clause_start[i] = i == 0 or text[i - 1] in "，。；：、,;:（(“ \n\t"
     out = []
     for i in range(n):
         c = text[i]
-        p2, p1, n1, n2 = padded[i], padded[i + 1], padded[i + 3], padded[i + 4]
+        j = i + 3  # index of c in padded
+        p3, p2, p1, n1, n2, n3 = padded[j - 3], padded[j - 2], padded[j - 1], padded[j + 1], padded[j + 2], padded[j + 3]
         f = [
             "b",
             "c=" + c,
@@ -89,15 +94,23 @@ def features(seq: Sequence_, matcher: UnitMatcher | None, use_gazetteer: bool) -
             "n1=" + n1,
             "p2=" + p2,
             "n2=" + n2,
+            "p3=" + p3,
+            "n3=" + n3,
             "p1c=" + p1 + c,
             "cn1=" + c + n1,
             "p1cn1=" + p1 + c + n1,
             "p2p1=" + p2 + p1,
             "n1n2=" + n1 + n2,
+            "p2p1c=" + p2 + p1 + c,
+            "cn1n2=" + c + n1 + n2,
             "sfx=" + ("1" if suffix_end[i] else "0"),
             "sfxn1=" + ("1" if i + 1 < n and suffix_end[i + 1] else "0"),
+            "sfxp1=" + ("1" if i and suffix_end[i - 1] else "0"),
             "jur=" + ("1" if c in _JURISDICTION else "0"),
+            "cs=" + ("1" if clause_start[i] else "0"),
             "g=" + gram[i],
+            "gp1=" + (gram[i - 1] if i else "^"),
+            "gn1=" + (gram[i + 1] if i + 1 < n else "$"),
             "z=" + seq.zone[i],
             "n2cue=" + ("1" if text[i + 1 : i + 3] in _CUES or text[i + 1 : i + 2] in _CUES else "0"),
         ]
@@ -145,6 +158,21 @@ def decode(seq: Sequence_, labels: list[str]) -> list[Span]:
     return spans
 
 
+_ALIAS = re.compile(r"[（(][^（）()，,、。]{1,10}[）)]")
+
+
+def _alias_bounds(text: str, span: Span) -> Span:
+    """A name's bracketed alias belongs to it (`各责任处室（单位）`); a stray closing bracket does not."""
+    s, e = span
+    name = text[s:e]
+    if name[-1] in "）)" and "（" not in name and "(" not in name:
+        return s, e - 1
+    alias = _ALIAS.match(text, e)
+    if alias and (alias.group(0)[1:-1] in ("单位", "街道办", "街道") or alias.group(0)[-2] in _SUFFIX_LAST):
+        return s, alias.end()
+    return s, e
+
+
 class UnitCRF:
     """Train and apply the CRF; `use_gazetteer` adds gazetteer tags as features."""
 
@@ -160,8 +188,8 @@ class UnitCRF:
         out = []
         for seq in windows(text, regions):
             labels = self.tagger.tag(features(seq, self.matcher, self.use_gazetteer))
-            out.extend(decode(seq, labels))
-        return out
+            out.extend(_alias_bounds(text, span) for span in decode(seq, labels))
+        return [s for s in out if s[1] - s[0] >= 2]
 
 
 def train_crf(
