@@ -297,6 +297,14 @@ def main(argv: list[str] | None = None) -> int:
             t["pass"] = False
             t["note"] = f"raised on {sum(e['tool'] == name for e in timed['errors'])} document(s)"
         targets.append(t)
+    if traditional:
+        # Advisory: posseg's HMM takes ~1 minute on the one traditional-script report, which
+        # flatters every ratio over the whole corpus; these show the margin without it.
+        for name, ratio in TARGETS.items():
+            value = simplified["tools"].get(name, {}).get("ratio_vs_posseg_cpu")
+            t = target(f"{name} vs jieba.posseg, without traditional-script documents (advisory)", value, ratio, ">=", "x")
+            t["advisory"] = True
+            targets.append(t)
     if "structure" in memory and "peak_rss_mb" in memory["structure"]:
         targets.append(target("structure peak RSS", memory["structure"]["peak_rss_mb"], MEMORY_LIMIT_MB, "<", " MB"))
     print("\nTargets:")

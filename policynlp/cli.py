@@ -130,7 +130,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation import evaluate_command
 
-    sys.stdout.write(evaluate_command(args.data, args.model, cv=args.cv, curve=args.curve) + "\n")
+    sys.stdout.write(evaluate_command(args.data, args.model, cv=args.cv, curve=args.curve, json_out=args.json) + "\n")
     return 0
 
 
@@ -170,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="MODEL_DIR")
     p.add_argument("--cv", action="store_true", help="leave-one-notice-out cross-validation")
     p.add_argument("--curve", action="store_true", help="with --cv: F1 against the number of training notices")
+    p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     p.set_defaults(func=cmd_evaluate)
     return parser
 

@@ -106,7 +106,8 @@ def score_examples(examples: Sequence[Example]) -> dict[str, dict[str, float]]:
     scores = {}
     for key in FIELDS:
         s = Scorer.score_spans(examples, key, getter=lambda doc, k: doc.spans.get(k, []), allow_overlap=True)
-        scores[key] = {"p": s[f"{key}_p"] or 0.0, "r": s[f"{key}_r"] or 0.0, "f": s[f"{key}_f"] or 0.0}
+        n_gold = sum(len(ex.reference.spans.get(key, [])) for ex in examples)
+        scores[key] = {"p": s[f"{key}_p"] or 0.0, "r": s[f"{key}_r"] or 0.0, "f": s[f"{key}_f"] or 0.0, "n_gold": n_gold}
     return scores
 
 
@@ -135,7 +136,16 @@ def cross_validate(notices: Sequence[AnnotatedNotice], *, statistical_only: bool
             ex = example_for(held, nlp)
             examples.append(ex)
             per_notice[held.id] = score_examples([ex])
-    return {"all": score_examples(examples), "per_notice": per_notice}
+    return {"all": score_examples(examples), "per_notice": per_notice, "fold_average": fold_average(per_notice)}
+
+
+def fold_average(per_notice: dict[str, dict[str, dict[str, float]]]) -> dict[str, float]:
+    """F1 per field averaged over the folds whose notice has gold for that field."""
+    out = {}
+    for field in FIELDS:
+        values = [s[field]["f"] for s in per_notice.values() if s[field].get("n_gold", 1)]
+        out[field] = sum(values) / len(values) if values else 0.0
+    return out
 
 
 def format_scores(scores: dict[str, Any], title: str = "scores") -> str:
@@ -147,23 +157,44 @@ def format_scores(scores: dict[str, Any], title: str = "scores") -> str:
     for name, s in sorted(scores.get("per_notice", {}).items()):
         lines.append(row(name, s))
     lines.append(row("ALL (P/R/F1)", scores["all"]))
+    if "fold_average" in scores:
+        lines.append("F1 averaged over folds: " + ", ".join(f"{f} {v:.3f}" for f, v in scores["fold_average"].items()))
     return "\n".join(lines)
 
 
-def evaluate_command(data: Sequence[str], model: str | None, *, cv: bool = False, curve: bool = False) -> str:
-    """`policynlp evaluate DATA... [--model DIR] [--cv [--curve]]`."""
+def evaluate_command(data: Sequence[str], model: str | None, *, cv: bool = False, curve: bool = False,
+                     json_out: str | None = None) -> str:
+    """`policynlp evaluate DATA... [--model DIR] [--cv [--curve]] [--json FILE]`."""
+    import datetime
+
     from .api import load
     from .cli import _progress
+    from .output import atomic_write_text
 
     notices = load_annotations(data)
     if cv:
-        out = [format_scores(cross_validate(notices, progress=_progress), "leave-one-notice-out, full pipeline"),
-               format_scores(cross_validate(notices, statistical_only=True, progress=_progress),
-                             "leave-one-notice-out, statistical recogniser alone (no rules, no gazetteer)")]
+        full = cross_validate(notices, progress=_progress)
+        alone = cross_validate(notices, statistical_only=True, progress=_progress)
+        out = [format_scores(full, "leave-one-notice-out, full pipeline"),
+               format_scores(alone, "leave-one-notice-out, statistical recogniser alone (no rules, no gazetteer)")]
+        report: dict[str, Any] = {
+            "date": datetime.date.today().isoformat(),
+            "full": full["all"],
+            "statistical": alone["all"],
+            "fold_average_unit_names_f1": alone["fold_average"]["unit_names"],
+            "per_notice": {"full": full["per_notice"], "statistical": alone["per_notice"]},
+        }
         if curve:
-            out.append(format_curve(learning_curve(notices)))
+            points = learning_curve(notices)
+            out.append(format_curve(points))
+            report["learning_curve"] = points
+        if json_out:
+            atomic_write_text(Path(json_out), json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         return "\n\n".join(out)
-    return format_scores(evaluate_notices(notices, load(model) if model else load()))
+    scores = evaluate_notices(notices, load(model) if model else load())
+    if json_out:
+        atomic_write_text(Path(json_out), json.dumps(scores, ensure_ascii=False, indent=2) + "\n")
+    return format_scores(scores)
 
 
 def learning_curve(notices: Sequence[AnnotatedNotice], sizes: Sequence[int] | None = None, seed: int = 0) -> list[dict[str, Any]]:
@@ -194,10 +225,6 @@ def format_curve(points: list[dict[str, Any]]) -> str:
     lines = ["learning curve (statistical recogniser alone, held-out notices)", "train_notices  unit_names_F1  units_F1"]
     lines += [f"{p['train_notices']:13d}  {p['unit_names_f1']:13.3f}  {p['units_f1']:8.3f}" for p in points]
     return "\n".join(lines)
-
-
-def scores_json(scores: dict[str, Any]) -> str:
-    return json.dumps(scores, ensure_ascii=False, indent=2)
 
 
 __all__ = ["FIELDS", "evaluate_notices", "cross_validate", "learning_curve", "format_scores", "example_for"]

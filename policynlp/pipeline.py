@@ -134,7 +134,7 @@ def doc_numbers_component(doc: Doc) -> Doc:
     from .entities.docnumber import find_doc_numbers
 
     spans = []
-    for m in find_doc_numbers(doc.text):
+    for m in find_doc_numbers(doc._.normalized.text):
         span = _span(doc, m.start, m.end, "DOC_NUMBER")
         if span is not None:
             span._.value = {"issuer_code": m.issuer_code, "year": m.year, "serial": m.serial}
@@ -148,7 +148,7 @@ def deadlines_component(doc: Doc) -> Doc:
     from .entities.deadline import find_deadlines
 
     spans = []
-    for m in find_deadlines(doc.text, notice_date(doc)):
+    for m in find_deadlines(doc._.normalized.text, notice_date(doc)):
         span = _span(doc, m.start, m.end, "DEADLINE")
         if span is not None:
             span._.value = {
@@ -215,7 +215,7 @@ class UnitsComponent:
         per_item = {}
         spans = []
         for item in structure.items:
-            units = item_units(doc.text, item, find)
+            units = item_units(doc._.normalized.text, item, find)
             per_item[item.id] = units
             for u in units:
                 if not u.inherited:
@@ -243,7 +243,8 @@ def make_units(nlp: Language, name: str, gazetteer: str | None, use_rules: bool)
 def task_verbs_component(doc: Doc) -> Doc:
     from .entities.verbs import task_verbs
 
-    doc._.item_verbs = {item.id: task_verbs(doc.text[item.text[0] : item.text[1]]) for item in doc._.structure.items}
+    text = doc._.normalized.text  # doc.text would re-join every token per call
+    doc._.item_verbs = {item.id: task_verbs(text[item.text[0] : item.text[1]]) for item in doc._.structure.items}
     return doc
 
 

@@ -15,8 +15,9 @@ model reads
 - `best_passage`: the weight of the strongest single passage (log), and
   `best_segment`: the best alignment score, per character, of a child segment
   whose best source this parent item is (short segments count as 16
-  characters): one sentence copied whole carries a link on its own, a phrase
-  shared in passing does not;
+  characters), and their product `sentence_copy`: one informative sentence
+  copied whole carries a link on its own (the second parent of a merged item),
+  a phrase shared in passing does not;
 - `cosine`: the retrieval similarity.
 
 A logistic model over these (weights and threshold learned on the gold
@@ -49,7 +50,7 @@ from .retrieval import GramIndex
 from .text import PreparedItem
 
 PARAMS_PATH = Path(__file__).with_name("params.json")
-FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "cosine")
+FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "sentence_copy", "cosine")
 # Verbatim needs both texts almost wholly covered; below this no character diff is taken.
 _VERBATIM_COVERAGE = 0.8
 # Segments shorter than this count as this long for `best_segment` (a copied title is little evidence).
@@ -173,9 +174,10 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     span_c = (q_e - q_s).astype(np.float64)
     w_c = weight(off_c[c_of], q_s, q_e)
     child_cov = np.bincount(pair_r, weights=span_c, minlength=n_pairs) / c_len
-    # The best source of each child segment among its candidates.
-    best = _group_max(score.astype(np.float64), key_r, n_keys)
-    is_best = score >= best[key_r]
+    # The best source of each child segment among its candidates; of sources that align
+    # it equally well (a sentence two parent items share), the one closer to the whole child item.
+    rank = score + 1e-3 * cosine[pair_r]
+    is_best = rank >= _group_max(rank, key_r, n_keys)[key_r]
     exclusive = np.bincount(pair_r, weights=w_c * is_best, minlength=n_pairs) / c_tot
     best_passage = np.log1p(_group_max(w_c, pair_r, n_pairs))
     # A child segment this parent item is the best source of, copied whole.
@@ -196,7 +198,9 @@ def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, mi
     parent_wcov = np.bincount(pair_r[order], weights=w_gain, minlength=n_pairs) / p_tot
 
     parent_share = parent_wcov / np.maximum(_group_max(parent_wcov, pj, len(parents))[pj], 1e-9)
-    features = np.column_stack([exclusive, parent_share, best_passage, best_segment, cosine.astype(np.float64)])
+    features = np.column_stack(
+        [exclusive, parent_share, best_passage, best_segment, best_segment * best_passage, cosine.astype(np.float64)]
+    )
     coverage = np.column_stack([child_cov, parent_cov])
     return Evidence(ci, pj, features, coverage, pair_r, q_s, q_e, t_s, t_e, score)
 

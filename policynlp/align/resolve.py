@@ -7,8 +7,8 @@ own page does not print its number, but the Pingtan table cites its title).
 its title and the title it issues (`关于印发《X》的通知` → X):
 
 - `number`, `title`: the notice cites the parent (the notice's own title and
-  its attachment are not citations of another document; a parent is not
-  dated after its child);
+  its attachment are not citations of another document; a forward, 转发《X》,
+  is not X; a parent is not dated after its child);
 - `chain`: a document the notice does not cite but that implements one it
   cites, issued between the two (Pingtan's implementing plan between Pingtan's
   notice and the district plan that follows both), kept only when the
@@ -37,6 +37,8 @@ from .text import PreparedItem, content_codes, fold, prepare_many
 CHAIN_MIN_LINKED = 0.25
 _INNER_TITLE = re.compile(r"[《〈<]([^《》〈〉<>]{4,})[》〉>]")
 _MIN_KEY = 6  # shorter titles (《通知》, 《意见》) name nothing in particular
+# A forward is a later republication by another office, not the document it forwards.
+_FORWARD = re.compile(r"转发[^《〈<]{0,20}[《〈<]")
 
 
 def _norm(s: str) -> str:
@@ -45,12 +47,19 @@ def _norm(s: str) -> str:
     return codes[content].astype("<u4").tobytes().decode("utf-32-le")
 
 
-def title_keys(title: str | None) -> set[str]:
-    """A title and the titles it quotes (`关于印发《X》的通知` → X), normalised."""
+def title_keys(title: str | None, inner: bool = True) -> set[str]:
+    """A title and, with `inner`, the titles it quotes (`关于印发《X》的通知` → X), normalised."""
     if not title:
         return set()
-    keys = {_norm(title)} | {_norm(m.group(1)) for m in _INNER_TITLE.finditer(title)}
+    keys = {_norm(title)}
+    if inner:
+        keys |= {_norm(m.group(1)) for m in _INNER_TITLE.finditer(title)}
     return {k for k in keys if len(k) >= _MIN_KEY}
+
+
+def own_title_keys(doc: Document) -> set[str]:
+    """The titles a document is known by: its own, and the one it issues, but not one it forwards (转发《X》)."""
+    return title_keys(doc.title, inner=not (doc.title and _FORWARD.search(doc.title)))
 
 
 def number_key(text: str | None) -> str | None:
@@ -61,7 +70,7 @@ def number_key(text: str | None) -> str | None:
 def _cited(doc: Document) -> tuple[list[str], list[set[str]]]:
     """Numbers and title keys the document cites, in order, its own number and title excluded."""
     own_number = number_key(doc.doc_number.text) if doc.doc_number else None
-    own_titles = title_keys(doc.title)
+    own_titles = own_title_keys(doc)
     numbers: list[str] = []
     for c in doc.cited_documents:
         if c.doc_number:
@@ -87,7 +96,7 @@ def cited_parents(doc: Document, corpus: Sequence[Document]) -> list[tuple[str, 
         key = number_key(other.doc_number.text) if other.doc_number else None
         if key and key in numbers:
             found.setdefault(other.id, "number")
-        own = title_keys(other.title)
+        own = own_title_keys(other)
         if own and any(t & own for t in titles):
             found.setdefault(other.id, "title")
     return list(found.items())

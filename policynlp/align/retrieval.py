@@ -67,7 +67,8 @@ class GramIndex:
         counts.eliminate_zeros()
         self.counts = counts
         df = np.bincount(counts.indices, minlength=self.n_cols)
-        idf = np.log((len(items) + 1) / (df + 1)).astype(np.float32)
+        # Smoothed as scikit-learn does (+1): a 3-gram in every item still weighs 1, not 0.
+        idf = (np.log((len(items) + 1) / (df + 1)) + 1).astype(np.float32)
         self.weights = idf[self.cols]  # per character, all items end to end (parents first)
 
     def nearest(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -34,12 +34,14 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _CLAUSE_END = re.compile(r"[，、,：:]+")
 _ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十百零〇\d]{1,4}[)）、.．]\s*")
 
-# Levels and places a localised copy strikes or swaps.
+# Levels, places and bare unit categories a localised copy strikes or swaps.
 _SCOPE = re.compile(
     r"(?:[省市县区乡镇](?:[、和及]?[省市县区乡镇]){1,4}(?:[两二三四五]级|级)?)"
     r"|(?:各|本|全|我)(?:级|地区|地|省|市|县|区|乡镇)"
     r"|[省市县区]直(?:各|有关)*(?:部门|单位)?|[省市县区]属|各?设区市|(?:[省市县区]级)(?:以上)?"
     r"|福建省|平潭综合实验区|实验区"
+    # Bare unit categories: 牵头起草部门 → 牵头起草的责任处室 only renames the unit.
+    r"|(?:责任)?处室|部门|单位"
 )
 _SUFFIX_END = tuple(UNIT_SUFFIXES)
 # A unit name in running text: a jurisdiction, collective or level, a few more
@@ -95,8 +97,9 @@ def item_pieces(item: Item) -> list[tuple[str, str]]:
     if item.title:
         pieces.append(("title", item.title))
     elif item.number is None and item.path:
-        heading = _ENUMERATOR.sub("", item.path[-1])
-        if heading:
+        heading = _ENUMERATOR.sub("", item.path[-1]).strip()
+        # A paragraph under a bare enumerator is its own heading: do not count it twice.
+        if heading and heading not in item.text:
             pieces.append(("heading", heading))
     pieces.append(("text", item.text))
     return pieces

@@ -29,8 +29,9 @@ MODEL_FILE = "crf.model"
 META_FILE = "meta.json"
 _JURISDICTION = set("省市县区镇乡各")
 _SUFFIX_LAST = {s[-1] for s in UNIT_SUFFIXES} | set("市区县")
+_MARK = re.compile("[" + "".join(sorted(_SUFFIX_LAST)) + "]")
 _CUES = ("牵头", "负责", "配合", "落实", "协助", "参与", "会同", "要", "应")
-_WINDOW = 24
+_WINDOW = 20
 
 
 def _char_type(c: str) -> str:
@@ -131,9 +132,9 @@ def windows(text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Seque
     """
     out = []
     for (r0, r1), cells in regions:
-        marks = [i for i in range(r0, r1) if text[i] in _SUFFIX_LAST]
         spans: list[list[int]] = []
-        for i in marks:
+        for m in _MARK.finditer(text, r0, r1):
+            i = m.start()
             a, b = max(r0, i - _WINDOW), min(r1, i + 4)
             if spans and a <= spans[-1][1]:
                 spans[-1][1] = max(spans[-1][1], b)
@@ -238,7 +239,7 @@ class UnitRecognizer:
             for item in structure.items
         ]
         spans = []
-        for s, e in self.crf.predict(doc.text, regions):
+        for s, e in self.crf.predict(doc._.normalized.text, regions):
             span = doc.char_span(s, e, label="UNIT", alignment_mode="expand")
             if span is not None:
                 spans.append(span)
