@@ -125,3 +125,35 @@ def test_ids_are_deterministic():
     text = notice_text("pingtan-10224")
     first = [it.id for it in policynlp.parse(text).items]
     assert first == [it.id for it in policynlp.parse(text).items]
+
+
+def _tab_led(text: str) -> str:
+    """Seed 001's table re-exported as tab-led cells: one cell per line, a blank line between
+    rows, `\\t` alone for an empty cell (the merged 工作任务 cell, or a merged unit cell)."""
+    import re
+
+    head, _, table = text.partition("工作任务")
+    lines = [ln.strip() for ln in table.splitlines() if ln.strip()]
+    rows: list[list[str]] = [["工作任务", "具体要求", "牵头及责任单位"]]
+    for ln in lines[2:]:
+        if re.match(r"^[一二三四五]、|^\([一二三四]\)", ln):
+            rows.append([ln])
+        elif re.match(r"^\d+", ln):
+            rows.append(["", ln, ""])
+        elif rows[-1][-1] == "" and len(rows[-1]) == 3:
+            rows[-1][-1] = ln
+    body = "\n\n".join("\n".join("\t" + cell for cell in row) for row in rows)
+    return head + body + "\n"
+
+
+def test_tab_led_table_layout():
+    import policynlp
+
+    original = parsed("001_d83b70daa609b1f7")
+    text = _tab_led(notice_text("001_d83b70daa609b1f7"))
+    assert "\n\t\n" in text  # empty merged cells are there
+    doc = policynlp.parse(text)
+    assert [it.id for it in doc.items] == [it.id for it in original.items]
+    assert [[(u.name, u.role, u.inherited) for u in it.units] for it in doc.items] == [
+        [(u.name, u.role, u.inherited) for u in it.units] for it in original.items
+    ]
