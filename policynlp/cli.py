@@ -110,7 +110,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .mapping import map_directory
+    from .align import map_directory
 
     corpus = Path(args.corpus)
     if not corpus.is_dir():

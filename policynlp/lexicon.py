@@ -155,9 +155,12 @@ def _extend_to_suffix(text: str, start: int, end: int) -> int:
         e = end + k
         if e > len(text) or not _CORE_CHAR.match(text[e - 1]) or e - start > 18:
             break
-        if any(text.endswith(suf, start, e) for suf in UNIT_SUFFIXES):
+        if any(text[max(start, e - n) : e] in _SUFFIXES_BY_LENGTH[n] for n in _SUFFIXES_BY_LENGTH):
             best = e
     return best
+
+
+_SUFFIXES_BY_LENGTH = {n: frozenset(s for s in UNIT_SUFFIXES if len(s) == n) for n in {len(s) for s in UNIT_SUFFIXES}}
 
 
 def _jurisdiction_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:

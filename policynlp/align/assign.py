@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,8 @@ from .text import PreparedItem
 PARAMS_PATH = Path(__file__).with_name("params.json")
 FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "sentence_copy", "cosine")
 # Verbatim needs both texts almost wholly covered; below this no character diff is taken.
+# Diffs above MAX_DIFF characters are not measured (no verbatim threshold is that loose).
+MAX_DIFF = 8
 _VERBATIM_COVERAGE = 0.8
 # Segments shorter than this count as this long for `best_segment` (a copied title is little evidence).
 _LONG_SEGMENT = 16
@@ -213,10 +216,31 @@ def link_probability(features: np.ndarray, params: dict[str, Any]) -> np.ndarray
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def char_diff(a: str, b: str) -> int:
-    """Characters of `a` and `b` outside their matching blocks."""
-    same = sum(block.size for block in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-    return len(a) + len(b) - 2 * same
+def char_diff(a: str, b: str, limit: int = MAX_DIFF) -> int | None:
+    """Characters of `a` and `b` outside a common subsequence, or None when more than `limit`.
+
+    The common prefix and suffix are set aside and the rest matched by difflib's
+    matching blocks; a character-count bound rules out most pairs before that,
+    so the matcher only runs on near-copies.
+    """
+    if a == b:
+        return 0
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    a, b = a[start : len(a) - end], b[start : len(b) - end]
+    if abs(len(a) - len(b)) > limit:
+        return None
+    if len(a) + len(b) > limit:
+        count_a, count_b = Counter(a), Counter(b)
+        if sum((count_a - count_b).values()) + sum((count_b - count_a).values()) > limit:
+            return None
+    same = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    diff = len(a) + len(b) - 2 * same
+    return diff if diff <= limit else None
 
 
 def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem) -> float:
@@ -238,7 +262,7 @@ class RelationInput:
     merged: bool  # the child item has several links
     split: bool  # the parent item has several links
     uncovered: float  # `parent_uncovered`
-    diff: int | None  # `char_diff` of the comparison forms, when both items are almost wholly covered
+    diff: int | None  # `char_diff` of the comparison forms when both items are almost wholly covered and it is small
 
 
 def relation_inputs(

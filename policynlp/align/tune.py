@@ -27,14 +27,14 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from .assign import FEATURES, PARAMS_PATH, Evidence, RelationInput, gather, link_probability, relation, relation_inputs
+from .assign import FEATURES, MAX_DIFF, PARAMS_PATH, Evidence, RelationInput, gather, link_probability, relation, relation_inputs
 from .gold import GOLD_DIR, GoldPair, gold_documents, load_gold
 from .text import PreparedItem, prepare_many
 
 K_GRID = (5, 8, 12)
 MIN_SCORE_GRID = (5, 6, 7, 8)
 UNCOVERED_GRID = np.round(np.arange(0.0, 0.81, 0.02), 2)
-VERBATIM_GRID = range(0, 9)
+VERBATIM_GRID = range(0, MAX_DIFF + 1)
 GUIDELINE_PARTIAL = 0.34  # "about a third" (corpora/alignments/README.md): the tie-break
 
 

@@ -79,46 +79,30 @@ def features(seq: Sequence_, matcher: UnitMatcher | None, use_gazetteer: bool) -
                 suffix_end[i] = True
                 break
     padded = "^^^" + text + "$$$"
-    clause_start = [False] * n
-    for i in range(n):
-        clause_start[i] = i == 0 or text[i - 1] in "，。；：、,;:（(“ \n\t"
-    out = []
-    for i in range(n):
-        c = text[i]
-        j = i + 3  # index of c in padded
-        p3, p2, p1, n1, n2, n3 = padded[j - 3], padded[j - 2], padded[j - 1], padded[j + 1], padded[j + 2], padded[j + 3]
-        f = [
-            "b",
-            "c=" + c,
-            "t=" + _char_type(c),
-            "p1=" + p1,
-            "n1=" + n1,
-            "p2=" + p2,
-            "n2=" + n2,
-            "p3=" + p3,
-            "n3=" + n3,
-            "p1c=" + p1 + c,
-            "cn1=" + c + n1,
-            "p1cn1=" + p1 + c + n1,
-            "p2p1=" + p2 + p1,
-            "n1n2=" + n1 + n2,
-            "p2p1c=" + p2 + p1 + c,
-            "cn1n2=" + c + n1 + n2,
-            "sfx=" + ("1" if suffix_end[i] else "0"),
-            "sfxn1=" + ("1" if i + 1 < n and suffix_end[i + 1] else "0"),
-            "sfxp1=" + ("1" if i and suffix_end[i - 1] else "0"),
-            "jur=" + ("1" if c in _JURISDICTION else "0"),
-            "cs=" + ("1" if clause_start[i] else "0"),
-            "g=" + gram[i],
-            "gp1=" + (gram[i - 1] if i else "^"),
-            "gn1=" + (gram[i + 1] if i + 1 < n else "$"),
-            "z=" + seq.zone[i],
-            "n2cue=" + ("1" if text[i + 1 : i + 3] in _CUES or text[i + 1 : i + 2] in _CUES else "0"),
+    c0 = list(text)
+    p1, p2, p3 = list(padded[2 : n + 2]), list(padded[1 : n + 1]), list(padded[0:n])
+    n1, n2, n3 = list(padded[4 : n + 4]), list(padded[5 : n + 5]), list(padded[6 : n + 6])
+    sfx = ["1" if x else "0" for x in suffix_end]
+    clause = ["1"] + ["1" if ch in "，。；：、,;:（(“ \n\t" else "0" for ch in text[:-1]]
+    gram_p = ["^"] + gram[:-1]
+    gram_n = gram[1:] + ["$"]
+    cue = ["1" if text[i + 1 : i + 3] in _CUES or text[i + 1 : i + 2] in _CUES else "0" for i in range(n)]
+    out = [
+        [
+            "b", "c=" + c, "t=" + _char_type(c), "p1=" + a1, "n1=" + b1, "p2=" + a2, "n2=" + b2, "p3=" + a3, "n3=" + b3,
+            "p1c=" + a1 + c, "cn1=" + c + b1, "p1cn1=" + a1 + c + b1, "p2p1=" + a2 + a1, "n1n2=" + b1 + b2,
+            "p2p1c=" + a2 + a1 + c, "cn1n2=" + c + b1 + b2, "sfx=" + sf, "sfxn1=" + sfn, "sfxp1=" + sfp,
+            "jur=" + ("1" if c in _JURISDICTION else "0"), "cs=" + cs, "g=" + g, "gp1=" + gp, "gn1=" + gn,
+            "z=" + z, "n2cue=" + cu,
         ]
-        if gaz is not None:
-            f.append("gz=" + gaz[i])
-            f.append("gzg=" + gaz[i] + gram[i])
-        out.append(f)
+        for c, a1, b1, a2, b2, a3, b3, sf, sfn, sfp, cs, g, gp, gn, z, cu in zip(
+            c0, p1, n1, p2, n2, p3, n3, sfx, sfx[1:] + ["0"], ["0"] + sfx[:-1], clause, gram, gram_p, gram_n, seq.zone, cue
+        )
+    ]
+    if gaz is not None:
+        for f, gz, g in zip(out, gaz, gram):
+            f.append("gz=" + gz)
+            f.append("gzg=" + gz + g)
     return out
 
 
