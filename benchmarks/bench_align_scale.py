@@ -9,16 +9,18 @@ substituted. Parent items are 10N such draws; each child item is a further
 perturbed copy of a random parent item, so it has a known origin (the gold
 item both came from). Each size runs in a fresh process, so that its peak
 resident memory is its own; the time is the whole `align` (preparing the
-items, retrieval, local alignment, links and relations). The report gives
-time and peak memory per N, the growth exponent (slope of log time against
-log N), and the share of child items linked to a parent item of the same
-origin.
+items, retrieval, local alignment, links and relations), as wall time and as
+CPU time (the process and its alignment workers: on a machine other jobs
+share, the CPU time is the steadier figure). The report gives both per N,
+the peak memory, the growth exponent (slope of log time against log N), and
+the share of child items linked to a parent item of the same origin.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
+import os
 import random
 import re
 import resource
@@ -88,14 +90,22 @@ def make_items(n: int, seed: int) -> tuple[list, list, list[str], list[str]]:
     return children, parents, c_origin, p_origin
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished workers."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def run_one(n: int, seed: int) -> dict:
     """Align one size in this process; the measurements as a dict."""
     from policynlp.align import align_items
 
     children, parents, c_origin, p_origin = make_items(n, seed)
+    cpu_start = _cpu()
     start = time.perf_counter()
     aln = align_items(children, parents)
     seconds = time.perf_counter() - start
+    cpu = _cpu() - cpu_start
     origin_c = dict(zip((c.id for c in children), c_origin))
     origin_p = dict(zip((p.id for p in parents), p_origin))
     found = {x.child_item for x in aln.links if origin_c[x.child_item] == origin_p[x.parent_item]}
@@ -103,6 +113,7 @@ def run_one(n: int, seed: int) -> dict:
         "n": n,
         "parents": len(parents),
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "links": len(aln.links),
         "same_origin": round(len(found) / n, 4),
@@ -119,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(args.one, args.seed)))
         return 0
     rows = []
-    print(f"{'N':>7} {'parents':>8} {'seconds':>8} {'peak MB':>8} {'links':>7} {'same origin':>11}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} CPUs, load average {load:.1f} at start")
+    print(f"{'N':>7} {'parents':>8} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} {'links':>7} {'same origin':>11}")
     for n in args.sizes:
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(n), "--seed", str(args.seed)],
@@ -127,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         r = json.loads(done.stdout.strip().splitlines()[-1])
         rows.append(r)
-        print(f"{r['n']:7d} {r['parents']:8d} {r['seconds']:8.2f} {r['peak_mb']:8.1f} {r['links']:7d} {r['same_origin']:11.3f}", flush=True)
+        print(f"{r['n']:7d} {r['parents']:8d} {r['seconds']:8.2f} {r['cpu_seconds']:8.2f} {r['peak_mb']:8.1f} "
+              f"{r['links']:7d} {r['same_origin']:11.3f}", flush=True)
     for a, b in zip(rows, rows[1:]):
         slope = math.log(b["seconds"] / a["seconds"]) / math.log(b["n"] / a["n"])
         print(f"growth {a['n']} → {b['n']}: time ∝ N^{slope:.2f}")

@@ -143,7 +143,7 @@ def run(data: Path, cv: bool = False) -> dict[str, Any]:
     from policynlp.annotations import load_annotations
     from policynlp.evaluation import _deadline_label, example_for, score_examples
 
-    jieba = quiet_jieba()
+    quiet_jieba()
     import jieba.posseg as pseg
 
     jio = import_jionlp()
@@ -247,7 +247,6 @@ def run(data: Path, cv: bool = False) -> dict[str, Any]:
                     nt_units_items.add((key, pos, pos + len(word)))
             pos += len(word)
         seconds["jieba.posseg"] += time.process_time() - t0
-    del jieba
 
     cv_row = None
     if cv:

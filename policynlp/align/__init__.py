@@ -14,6 +14,10 @@ parameters tuned on the gold alignments in `corpora/alignments/` (`tune`).
 """
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from .alignment import Alignment, Link, Passage
 from .core import align, align_items, align_prepared
 from .report import alignment_table
@@ -32,3 +36,15 @@ __all__ = [
     "resolve_parents",
     "summary_table",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """`policynlp.align(child, parent)` is the SPEC's entry point, but importing this
+    package rebinds the attribute `policynlp.align` from that function to the package:
+    calling the package calls `align`, so both spellings keep working."""
+
+    def __call__(self, child: Any, parent: Any, **options: Any) -> Alignment:
+        return align(child, parent, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

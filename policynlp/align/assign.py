@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +55,8 @@ FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "senten
 # Diffs above MAX_DIFF characters are not measured (no verbatim threshold is that loose).
 MAX_DIFF = 8
 _VERBATIM_COVERAGE = 0.8
+# Near copies: anchors of this many characters, aligned within this band around them.
+_ANCHOR, _BAND = 4, 8
 # Segments shorter than this count as this long for `best_segment` (a copied title is little evidence).
 _LONG_SEGMENT = 16
 # A parent segment with less of it aligned than this has no counterpart in the child.
@@ -108,31 +109,50 @@ def _group_max(values: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
 
 
 def _segment_alignments(
-    children: list[PreparedItem], parents: list[PreparedItem], ci: np.ndarray, pj: np.ndarray, min_score: int
+    children: list[PreparedItem],
+    parents: list[PreparedItem],
+    ci: np.ndarray,
+    pj: np.ndarray,
+    min_score: int,
+    workers: int | None,
 ) -> tuple[np.ndarray, ...]:
     """Align each segment of each candidate pair's child item against the parent item.
 
-    Returns per segment row: pair, (child item, segment) key, score and the
-    child and parent ranges (child offsets in item coordinates).
+    A segment found verbatim in the parent item needs no alignment. A segment
+    whose first and last four characters sit in the parent item about a
+    segment's length apart is a near copy: it is aligned against that stretch
+    of the parent item only (a band of `_BAND` characters either side), not
+    the whole item.
+
+    Returns per segment row: pair, (child item, segment) key, score, the child
+    and parent ranges (child offsets in item coordinates) and the segment length.
     """
     queries: list[np.ndarray] = []
     targets: list[np.ndarray] = []
     seg_pair: list[int] = []
     seg_key: list[int] = []
     seg_base: list[int] = []
+    t_base: list[int] = []
     exact_rows: list[int] = []
     exact_at: list[int] = []
     seg_offset = np.cumsum([0] + [len(c.segments) for c in children])
     for pair, (c, p) in enumerate(zip(ci.tolist(), pj.tolist())):
         child, parent = children[c], parents[p]
         for s, (a, b) in enumerate(child.segments.tolist()):
-            # A segment copied as is needs no alignment.
-            at = parent.norm.find(child.norm[a:b])
+            text = child.norm[a:b]
+            at = parent.norm.find(text)
+            lo, hi = 0, len(parent.codes)
             if at >= 0:
                 exact_rows.append(len(queries))
                 exact_at.append(at)
+            elif b - a >= _ANCHOR * 3:
+                head = parent.norm.find(text[:_ANCHOR])
+                tail = parent.norm.find(text[-_ANCHOR:], head + 1) if head >= 0 else -1
+                if tail >= 0 and abs(tail + _ANCHOR - head - (b - a)) <= _BAND:
+                    lo, hi = max(0, head - _BAND), min(hi, tail + _ANCHOR + _BAND)
             queries.append(child.codes[a:b])
-            targets.append(parent.codes)
+            targets.append(parent.codes[lo:hi])
+            t_base.append(lo)
             seg_pair.append(pair)
             seg_key.append(int(seg_offset[c]) + s)
             seg_base.append(a)
@@ -141,8 +161,10 @@ def _segment_alignments(
     score, q_s, q_e, t_s, t_e = (np.zeros(n, dtype=np.int64) for _ in range(5))
     ex = np.array(exact_rows, dtype=np.int64)
     todo = np.setdiff1d(np.arange(n), ex)
-    res = align_pairs([queries[r] for r in todo], [targets[r] for r in todo], min_score)
+    res = align_pairs([queries[r] for r in todo], [targets[r] for r in todo], min_score, workers)
     score[todo], q_s[todo], q_e[todo], t_s[todo], t_e[todo] = res.score, res.q_start, res.q_end, res.t_start, res.t_end
+    shift = np.array(t_base, dtype=np.int64)
+    t_s, t_e = t_s + shift, t_e + shift
     at = np.array(exact_at, dtype=np.int64)
     score[ex], q_e[ex], t_s[ex], t_e[ex] = q_len[ex], q_len[ex], at, at + q_len[ex]
     base = np.array(seg_base, dtype=np.int64)
@@ -153,12 +175,16 @@ def _segment_alignments(
     )
 
 
-def gather(children: list[PreparedItem], parents: list[PreparedItem], k: int, min_score: int) -> Evidence:
-    """Retrieve candidates, align child segments against them, and measure each pair."""
+def gather(
+    children: list[PreparedItem], parents: list[PreparedItem], k: int, min_score: int, workers: int | None = None
+) -> Evidence:
+    """Retrieve candidates, align child segments against them (in `workers` processes), and measure each pair."""
     grams = GramIndex([c.codes for c in children], [p.codes for p in parents])
     ci, pj, cosine = grams.nearest(k)
     n_pairs = len(ci)
-    pair_r, key_r, score, q_s, q_e, t_s, t_e, seg_len, n_keys = _segment_alignments(children, parents, ci, pj, min_score)
+    pair_r, key_r, score, q_s, q_e, t_s, t_e, seg_len, n_keys = _segment_alignments(
+        children, parents, ci, pj, min_score, workers
+    )
 
     # Cumulative weights: the weight of item k's characters [a, b) is cum[off[k] + b] - cum[off[k] + a].
     cum = np.concatenate(([0.0], np.cumsum(grams.weights, dtype=np.float64)))
@@ -235,8 +261,11 @@ def char_diff(a: str, b: str, limit: int = MAX_DIFF) -> int | None:
     if abs(len(a) - len(b)) > limit:
         return None
     if len(a) + len(b) > limit:
-        count_a, count_b = Counter(a), Counter(b)
-        if sum((count_a - count_b).values()) + sum((count_b - count_a).values()) > limit:
+        # Characters one side has more of than the other: each is outside any common subsequence.
+        codes = np.frombuffer((a + b).encode("utf-32-le"), dtype=np.uint32)
+        _, inverse = np.unique(codes, return_inverse=True)
+        n = inverse.max() + 1
+        if np.abs(np.bincount(inverse[: len(a)], minlength=n) - np.bincount(inverse[len(a) :], minlength=n)).sum() > limit:
             return None
     same = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
     diff = len(a) + len(b) - 2 * same
@@ -245,14 +274,14 @@ def char_diff(a: str, b: str, limit: int = MAX_DIFF) -> int | None:
 
 def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem) -> float:
     """Share of the parent item in segments the pair's passages (almost) do not touch."""
-    covered = np.zeros(len(parent.codes), dtype=bool)
-    for r in ev.rows_of(pair).tolist():
-        covered[ev.t_start[r] : ev.t_end[r]] = True
-    untouched = 0
-    for a, b in parent.segments.tolist():
-        if b > a and covered[a:b].mean() < _SEGMENT_TOUCHED:
-            untouched += b - a
-    return untouched / max(1, len(parent.codes))
+    rows = ev.rows_of(pair)
+    n = len(parent.codes)
+    marks = np.bincount(ev.t_start[rows], minlength=n + 1) - np.bincount(ev.t_end[rows], minlength=n + 1)
+    aligned = np.concatenate(([0], np.cumsum(np.cumsum(marks)[:n] > 0)))
+    a, b = parent.segments[:, 0], parent.segments[:, 1]
+    length = b - a
+    untouched = length[(aligned[b] - aligned[a]) < _SEGMENT_TOUCHED * length].sum()
+    return float(untouched) / max(1, n)
 
 
 @dataclass
@@ -268,16 +297,22 @@ class RelationInput:
 def relation_inputs(
     ev: Evidence, linked: np.ndarray, children: list[PreparedItem], parents: list[PreparedItem]
 ) -> list[RelationInput]:
-    """The relation inputs of each linked pair (indices into the evidence's pairs)."""
+    """The relation inputs of each linked pair (indices into the evidence's pairs).
+
+    A merged link is partial whatever else holds, so its uncovered share and diff are not measured.
+    """
     per_child = np.bincount(ev.child[linked], minlength=len(children))
     per_parent = np.bincount(ev.parent[linked], minlength=len(parents))
     out = []
     for pair in linked.tolist():
         c, p = int(ev.child[pair]), int(ev.parent[pair])
+        if per_child[c] > 1:
+            out.append(RelationInput(merged=True, split=bool(per_parent[p] > 1), uncovered=0.0, diff=None))
+            continue
         covered = (ev.coverage[pair] >= _VERBATIM_COVERAGE).all()
         out.append(
             RelationInput(
-                merged=bool(per_child[c] > 1),
+                merged=False,
                 split=bool(per_parent[p] > 1),
                 uncovered=parent_uncovered(ev, pair, parents[p]),
                 diff=char_diff(children[c].norm, parents[p].norm) if covered else None,

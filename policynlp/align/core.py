@@ -15,12 +15,11 @@ def align(child: Document, parent: Document, **options: Any) -> Alignment:
     """Align `child`'s items with the items of `parent` they implement.
 
     Options: `k` (candidate parent items per child item), `min_score` (the
-    least local-alignment score of a passage) and `params` (a parameter dict
-    as in `params.json`; by default the tuned one shipped with the package).
+    least local-alignment score of a passage), `params` (a parameter dict as
+    in `params.json`; by default the tuned one shipped with the package) and
+    `workers` (processes for large alignment jobs; by default every usable CPU).
     """
-    return align_prepared(
-        child.id, parent.id, prepare_many(child.items), prepare_many(parent.items), **options
-    )
+    return align_prepared(child.id, parent.id, prepare_many(child.items), prepare_many(parent.items), **options)
 
 
 def align_items(child_items: Sequence[Item], parent_items: Sequence[Item], **options: Any) -> Alignment:
@@ -37,12 +36,13 @@ def align_prepared(
     k: int | None = None,
     min_score: int | None = None,
     params: dict[str, Any] | None = None,
+    workers: int | None = None,
 ) -> Alignment:
-    """`align` on items already in comparison form (`text.prepare`), so a corpus prepares each item once."""
+    """`align` on items already in comparison form (`text.prepare_many`), so a corpus prepares each item once."""
     params = params or default_params()
     k = int(k if k is not None else params["k"])
     min_score = int(min_score if min_score is not None else params["min_score"])
-    ev = gather(children, parents, k, min_score)
+    ev = gather(children, parents, k, min_score, workers)
     prob = link_probability(ev.features, params) if len(ev.child) else np.zeros(0)
     linked = np.flatnonzero(prob >= params["link"]["threshold"])
     # Links in reading order of the child, then of the parent.

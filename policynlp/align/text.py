@@ -115,9 +115,16 @@ def _t2s():
 def fold(text: str) -> str:
     """Simplified script, one character for one (offsets stay valid)."""
     converted = _t2s().convert(text)
-    if len(converted) != len(text):
-        converted = "".join(c if len(c) == 1 else o for o, c in zip(text, map(_t2s().convert, text)))
-    return converted
+    if len(converted) == len(text):
+        return converted
+    # A phrase converted to another length: redo its line character by character.
+    lines = []
+    for line in text.split("\n"):
+        out = _t2s().convert(line)
+        if len(out) != len(line):
+            out = "".join(c if len(c) == 1 else o for o, c in zip(line, map(_t2s().convert, line)))
+        lines.append(out)
+    return "\n".join(lines)
 
 
 def content_codes(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +232,3 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
         )
     return out
 
-
-def prepare(item: Item) -> PreparedItem:
-    """One item in comparison form."""
-    return prepare_many([item])[0]
