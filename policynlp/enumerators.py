@@ -53,10 +53,10 @@ def int_to_cn(n: int) -> str:
 
 def numeral_value(numeral: str) -> int | None:
     """The integer value of an enumerator's numeral (arabic, Chinese or circled)."""
-    if numeral.isdigit():
-        return int(numeral)
     if len(numeral) == 1 and "①" <= numeral <= "⑳":
         return ord(numeral) - ord("①") + 1
+    if numeral.isdecimal():  # not isdigit(): "①".isdigit() is True and int("①") raises
+        return int(numeral)
     return cn_to_int(numeral)
 
 

@@ -134,7 +134,7 @@ def check_glyphs(fig: Figure) -> set[str]:
     missing = missing_glyphs(fig)
     if missing:
         warnings.warn(
-            f"policynlp.figures: no font has {''.join(sorted(missing))!r}; they will show as empty boxes "
+            f"policynlp.figures: no font has the characters 「{''.join(sorted(missing))}」; they will show as empty boxes "
             "(install the notebooks extra: pip install 'policynlp[notebooks]')",
             MissingGlyphsWarning,
             stacklevel=2,

@@ -302,8 +302,9 @@ def test_lead_units_by_level_on_the_gold_corpus():
 def test_verb_class_shares():
     shares = A.verb_class_shares({"county": {"implement": 3, "disclose": 1}})
     assert shares["county"]["implement"] == 0.75 and shares["county"]["report"] == 0.0
-    sentence = A.describe_verb_classes({"county": {"implement": 3, "disclose": 1}, "city": {"implement": 1, "disclose": 1}})
-    assert sentence.startswith("推进落实 (implement) is the most frequent task-verb class at 2 of 2 levels (50%–75%")
+    sentence = A.describe_verb_classes({"county": {"implement": 3, "disclose": 1}, "city": {"implement": 2, "report": 1}})
+    assert sentence == ("推进落实 (implement) is the most frequent task-verb class at 2 of 2 levels (67%–75% of their task "
+                        "verbs); 报送报告 (report) varies most, from 0% (县级) to 33% (市级).")
 
 
 # --- deadlines -------------------------------------------------------------------------

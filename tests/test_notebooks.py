@@ -60,6 +60,10 @@ def _execute(name: str, figures_dir: Path, monkeypatch) -> tuple[object, float]:
     return nb, time.monotonic() - start
 
 
+def _stderr(nb) -> str:
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr")
+
+
 def _check_figures(name: str, figures_dir: Path) -> None:
     made = {p.stem for p in figures_dir.glob("*.png")}
     assert made == FIGURES[name]
@@ -74,6 +78,7 @@ def test_01_read_a_notice(tmp_path, monkeypatch):
     nb, seconds = _execute("01_read_a_notice", tmp_path, monkeypatch)
     _check_figures("01_read_a_notice", tmp_path)
     text = _outputs_text(nb)
+    assert "MissingGlyphsWarning" not in _stderr(nb)
     doc = parsed("pingtan-80962")
     assert analysis.describe_units(analysis.units_by_role(doc), doc) in text
     assert analysis.describe_timeline(analysis.deadline_timeline(doc)) in text
@@ -98,6 +103,7 @@ def test_02_propagation(tmp_path, monkeypatch, corpus):
     nb, seconds = _execute("02_propagation", tmp_path, monkeypatch)
     _check_figures("02_propagation", tmp_path)
     text = _outputs_text(nb)
+    assert "MissingGlyphsWarning" not in _stderr(nb)
     docs, alignments = corpus
     assert analysis.describe_graph(analysis.propagation_graph(docs, alignments)) in text
     assert analysis.describe_relation_shares(analysis.relation_shares(alignments, docs)) in text
@@ -111,7 +117,32 @@ def test_03_train_on_your_notices(tmp_path, monkeypatch):
     nb, seconds = _execute("03_train_on_your_notices", tmp_path, monkeypatch)
     _check_figures("03_train_on_your_notices", tmp_path)
     text = _outputs_text(nb)
+    assert "MissingGlyphsWarning" not in _stderr(nb)
     assert "Unit-name F1 on 3 held-out notices" in text
     assert "Unit-name F1 of the statistical recogniser alone goes from" in text
     assert "crf.model" in text and "gazetteer.txt" in text
     print(f"03_train_on_your_notices: {seconds:.0f} s")
+
+
+def test_figures_have_their_cjk_font_and_build_from_the_corpus(tmp_path):
+    """The figures module finds the CJK font of the installed PyPI package and every label's glyphs."""
+    import warnings
+
+    from policynlp import figures
+
+    assert figures.cjk_font_file() is not None, "install the notebooks extra (mplfonts ships the CJK font)"
+    assert figures.setup_fonts() == "Noto Sans CJK SC"
+    fig = figures._figure(2, 1)
+    fig.add_subplot().set_title("省级 → 市级 · 牵头单位 (n=42)")
+    assert figures.missing_glyphs(fig) == set()
+    fig.axes[0].set_xlabel("\ue000")  # a private-use character no font has
+    with pytest.warns(figures.MissingGlyphsWarning, match="\ue000"):
+        figures.check_glyphs(fig)
+    # `make demo`'s figures (the learning curve aside, which notebook 03 covers), without a glyph warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", figures.MissingGlyphsWarning)
+        assert figures.main([str(tmp_path), "--no-curve"]) == 0
+    made = {p.stem for p in (tmp_path / "figures").glob("*.png")}
+    assert made == FIGURES["01_read_a_notice"] | FIGURES["02_propagation"]
+    captions = (tmp_path / "figures" / "captions.md").read_text(encoding="utf-8")
+    assert captions.count("![") == len(made)
