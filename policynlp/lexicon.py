@@ -78,13 +78,18 @@ class UnitSpan:
     source: str  # "gazetteer" | "grammar"
 
 
-@lru_cache(maxsize=4)
 def load_gazetteer(path: str | None = None) -> tuple[str, ...]:
     """Unit names learned from the annotations (one per line), or () if none is shipped."""
     p = Path(path) if path else GAZETTEER_PATH
     if not p.exists():
         return ()
-    return tuple(line.strip() for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    # Keyed by modification time too: a model retrained in place is read afresh.
+    return _read_gazetteer(str(p), p.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _read_gazetteer(path: str, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip())
 
 
 class UnitMatcher:
@@ -125,8 +130,14 @@ class UnitMatcher:
         gaz = self.gazetteer_spans(text)
         grammar = self.grammar_spans(text)
         out = []
+        def absorbs(c: UnitSpan, g: UnitSpan) -> bool:
+            # c ends with g and holds no other known name: not two names run together.
+            return c.start < g.start and g.end == c.end and not any(
+                o is not g and c.start <= o.start and o.end <= c.end for o in gaz
+            )
+
         for g in gaz:
-            if not any(c.start < g.start and g.end == c.end for c in grammar):
+            if not any(absorbs(c, g) for c in grammar):
                 out.append(g)
         taken = [(u.start, u.end) for u in out]
         for g in grammar:

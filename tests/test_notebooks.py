@@ -11,10 +11,9 @@ import json
 import time
 from pathlib import Path
 
+import nbclient  # the notebooks extra: `make test` installs it, and a run without it must not pass silently
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

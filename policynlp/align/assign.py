@@ -48,9 +48,12 @@ import numpy as np
 from .local import align_pairs
 from .retrieval import GramIndex
 from .text import PreparedItem
+from .words import WordIndex
 
 PARAMS_PATH = Path(__file__).with_name("params.json")
 FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "sentence_copy", "cosine")
+# Every feature `gather` measures; a parameter set names the ones its model reads.
+ALL_FEATURES = FEATURES + ("sentence_match", "sentence_match_copy", "word_exclusive")
 # Verbatim needs both texts almost wholly covered; below this no character diff is taken.
 # Diffs above MAX_DIFF characters are not measured (no verbatim threshold is that loose).
 MAX_DIFF = 8
@@ -59,8 +62,14 @@ _VERBATIM_COVERAGE = 0.8
 _ANCHOR, _BAND = 4, 8
 # Segments shorter than this count as this long for `best_segment` (a copied title is little evidence).
 _LONG_SEGMENT = 16
-# A parent segment with less of it aligned than this has no counterpart in the child.
+# A parent task clause with less of it aligned than this, and less of its words
+# (weighted) in the child item than WORD_COVERED, has no counterpart in the child.
 _SEGMENT_TOUCHED = 0.25
+WORD_COVERED = 0.4
+import os as _os, re as _re
+TASK_ONLY = _os.environ.get("TASK_ONLY") == "1"
+from ..entities.verbs import VERB_CLASS as _VC, _LIGHT
+_TASK_VERB = _re.compile("|".join(sorted((v for v in _VC if v not in _LIGHT), key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +90,7 @@ class Evidence:
 
     child: np.ndarray
     parent: np.ndarray
-    features: np.ndarray  # (pairs, len(FEATURES))
+    features: np.ndarray  # (pairs, len(ALL_FEATURES))
     coverage: np.ndarray  # (pairs, 2)
     rows_pair: np.ndarray
     q_start: np.ndarray
@@ -89,6 +98,7 @@ class Evidence:
     t_start: np.ndarray
     t_end: np.ndarray
     score: np.ndarray
+    words: WordIndex | None = None
     _order: np.ndarray = field(init=False, repr=False)
     _sorted: np.ndarray = field(init=False, repr=False)
 
@@ -227,19 +237,80 @@ def gather(
     parent_wcov = np.bincount(pair_r[order], weights=w_gain, minlength=n_pairs) / p_tot
 
     parent_share = parent_wcov / np.maximum(_group_max(parent_wcov, pj, len(parents))[pj], 1e-9)
-    features = np.column_stack(
-        [exclusive, parent_share, best_passage, best_segment, best_segment * best_passage, cosine.astype(np.float64)]
-    )
+    # Two-sided sentence match: a child segment (whose best source is this parent item)
+    # against the whole parent segments its passage touches, so that one sentence copied
+    # whole from a multi-sentence parent item counts, a clause quoted from a long one less.
+    p_seg_off = np.cumsum([0] + [len(p.segments) for p in parents])
+    p_code_off = np.cumsum([0] + [len(p.codes) for p in parents])
+    seg_start = np.concatenate([p.segments[:, 0] + o for p, o in zip(parents, p_code_off)]) if parents else np.zeros(0, np.int64)
+    seg_end = np.concatenate([p.segments[:, 1] + o for p, o in zip(parents, p_code_off)]) if parents else np.zeros(0, np.int64)
+    g_ts, g_te = t_s + p_code_off[p_of], t_e + p_code_off[p_of]
+    first = np.searchsorted(seg_end, g_ts, side="right")
+    last = np.maximum(first, np.searchsorted(seg_start, g_te, side="left") - 1)
+    p_span = (seg_end[np.minimum(last, len(seg_end) - 1)] - seg_start[np.minimum(first, len(seg_start) - 1)]) if len(seg_end) else np.zeros(0)
+    two_sided = np.where(is_best, score / np.maximum(np.maximum(seg_len, p_span), _LONG_SEGMENT), 0.0)
+    sentence_match = _group_max(two_sided, pair_r, n_pairs)
+
+    named = {
+        "exclusive": exclusive,
+        "parent_share": parent_share,
+        "best_passage": best_passage,
+        "best_segment": best_segment,
+        "sentence_copy": best_segment * best_passage,
+        "cosine": cosine.astype(np.float64),
+        "sentence_match": sentence_match,
+        "sentence_match_copy": sentence_match * best_passage,
+    }
+    words = WordIndex(children, parents)
+    named["word_exclusive"] = words.exclusive(ci, pj)
+    features = np.column_stack([named[f] for f in ALL_FEATURES])
     coverage = np.column_stack([child_cov, parent_cov])
-    return Evidence(ci, pj, features, coverage, pair_r, q_s, q_e, t_s, t_e, score)
+    return Evidence(ci, pj, features, coverage, pair_r, q_s, q_e, t_s, t_e, score, words)
 
 
 def link_probability(features: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     """P(link) of each candidate pair under the logistic model in `params`."""
     model = params["link"]
+    features = features[:, [ALL_FEATURES.index(f) for f in model.get("features", FEATURES)]]
     z = (features - np.asarray(model["mean"])) / np.asarray(model["scale"])
     z = z @ np.asarray(model["coef"], dtype=np.float64) + float(model["intercept"])
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def feature(ev: Evidence, name: str) -> np.ndarray:
+    """One measured feature of every candidate pair."""
+    return ev.features[:, ALL_FEATURES.index(name)]
+
+
+def decide_links(ev: Evidence, params: dict[str, Any], prob: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the candidate pairs that are links.
+
+    1. the logistic model: P(link) at or above its threshold;
+    2. `merge` (when in `params`): a further parent item of a child item already
+       linked, when a child segment whose best source it is matches one of its
+       sentences whole (`sentence_match`) and carries weight (`best_passage`);
+    3. `rescue` (when in `params`): a child item still without a link takes its most
+       probable candidate when that reaches the lower threshold of this pass.
+    """
+    if prob is None:
+        prob = link_probability(ev.features, params) if len(ev.child) else np.zeros(0)
+    linked = prob >= params["link"]["threshold"]
+    n_child = int(ev.child.max()) + 1 if len(ev.child) else 0
+    merge = params.get("merge")
+    if merge:
+        has = np.bincount(ev.child[linked], minlength=n_child) > 0
+        linked |= (
+            has[ev.child]
+            & (feature(ev, "sentence_match") >= merge["sentence_match"])
+            & (feature(ev, "best_passage") >= merge["best_passage"])
+        )
+    rescue = params.get("rescue")
+    if rescue and len(ev.child):
+        has = np.bincount(ev.child[linked], minlength=n_child) > 0
+        top = np.full(n_child, -1.0)
+        np.maximum.at(top, ev.child, prob)
+        linked |= ~has[ev.child] & (prob >= top[ev.child]) & (prob >= rescue["threshold"])
+    return np.flatnonzero(linked)
 
 
 def char_diff(a: str, b: str, limit: int = MAX_DIFF) -> int | None:
@@ -272,16 +343,27 @@ def char_diff(a: str, b: str, limit: int = MAX_DIFF) -> int | None:
     return diff if diff <= limit else None
 
 
-def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem) -> float:
-    """Share of the parent item in segments the pair's passages (almost) do not touch."""
+def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem, word_cov: np.ndarray | None = None) -> float:
+    """Share of the parent item in task clauses with no counterpart in the child item.
+
+    A clause has a counterpart when the pair's passages touch `_SEGMENT_TOUCHED`
+    of it (copied or lightly edited) or, reworded, when the child item holds
+    `WORD_COVERED` of its words (`word_cov`, per task clause; without it only passages count).
+    """
     rows = ev.rows_of(pair)
     n = len(parent.codes)
     marks = np.bincount(ev.t_start[rows], minlength=n + 1) - np.bincount(ev.t_end[rows], minlength=n + 1)
     aligned = np.concatenate(([0], np.cumsum(np.cumsum(marks)[:n] > 0)))
-    a, b = parent.segments[:, 0], parent.segments[:, 1]
+    a, b = parent.tasks[:, 0], parent.tasks[:, 1]
     length = b - a
-    untouched = length[(aligned[b] - aligned[a]) < _SEGMENT_TOUCHED * length].sum()
-    return float(untouched) / max(1, n)
+    missing = (aligned[b] - aligned[a]) < _SEGMENT_TOUCHED * length
+    if word_cov is not None:
+        missing &= word_cov < WORD_COVERED
+    if TASK_ONLY:
+        bearing = np.array([_TASK_VERB.search(parent.norm, x, y) is not None for x, y in zip(a.tolist(), b.tolist())], dtype=bool)
+        if bearing.any():
+            return float(length[missing & bearing].sum()) / max(1, length[bearing].sum())
+    return float(length[missing].sum()) / max(1, n)
 
 
 @dataclass
@@ -303,6 +385,8 @@ def relation_inputs(
     """
     per_child = np.bincount(ev.child[linked], minlength=len(children))
     per_parent = np.bincount(ev.parent[linked], minlength=len(parents))
+    single = linked[per_child[ev.child[linked]] == 1]
+    task_cov = dict(zip(single.tolist(), ev.words.task_coverage(ev.child[single], ev.parent[single]))) if ev.words else {}
     out = []
     for pair in linked.tolist():
         c, p = int(ev.child[pair]), int(ev.parent[pair])
@@ -314,7 +398,7 @@ def relation_inputs(
             RelationInput(
                 merged=False,
                 split=bool(per_parent[p] > 1),
-                uncovered=parent_uncovered(ev, pair, parents[p]),
+                uncovered=parent_uncovered(ev, pair, parents[p], task_cov.get(pair)),
                 diff=char_diff(children[c].norm, parents[p].norm) if covered else None,
             )
         )

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..document import Document, Item
 from .alignment import Alignment, Link, Passage
-from .assign import default_params, gather, link_probability, relation, relation_inputs
+from .assign import decide_links, default_params, gather, link_probability, relation, relation_inputs
 from .text import PreparedItem, prepare_many
 
 
@@ -44,7 +44,7 @@ def align_prepared(
     min_score = int(min_score if min_score is not None else params["min_score"])
     ev = gather(children, parents, k, min_score, workers)
     prob = link_probability(ev.features, params) if len(ev.child) else np.zeros(0)
-    linked = np.flatnonzero(prob >= params["link"]["threshold"])
+    linked = decide_links(ev, params, prob)
     # Links in reading order of the child, then of the parent.
     linked = linked[np.lexsort((ev.parent[linked], ev.child[linked]))]
     rels = [relation(x, params["relation"]) for x in relation_inputs(ev, linked, children, parents)]

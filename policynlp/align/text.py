@@ -32,6 +32,8 @@ from ..lexicon import UNIT_SUFFIXES, load_gazetteer
 MAX_SEGMENT = 48
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _CLAUSE_END = re.compile(r"[，、,：:]+")
+# A task is read clause by clause, but a list (`社会救助、扶贫`) is one clause.
+_TASK_END = re.compile(r"[，,：:]+")
 _ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十百零〇\d]{1,4}[)）、.．]\s*")
 
 # Levels, places and bare unit categories a localised copy strikes or swaps.
@@ -71,7 +73,9 @@ class PreparedItem:
 
     `codes[k]` is the k-th kept character (its code point), taken from
     `raw[pos[k]]`; `pieces` say which field of the item each part of `raw` is;
-    `segments` are `[start, end)` ranges of `codes`; `norm` is `codes` as a string.
+    `segments` are `[start, end)` ranges of `codes`; `tasks` the same for its
+    clauses (sentences cut at commas and colons, lists kept whole), what the
+    relation rules read a parent item as; `norm` is `codes` as a string.
     """
 
     id: str
@@ -81,6 +85,7 @@ class PreparedItem:
     pos: np.ndarray
     segments: np.ndarray
     norm: str
+    tasks: np.ndarray
 
     def locate(self, start: int, end: int) -> tuple[str, tuple[int, int]]:
         """The item field and `[start, end)` offsets in it of kept characters `start:end`."""
@@ -201,9 +206,11 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
     kept = np.flatnonzero(content & ~unit_mask(folded)).astype(np.int64)
     sentence_kept = np.searchsorted(kept, [m.end() for m in _SENTENCE_END.finditer(big)])
     clause_kept = np.searchsorted(kept, [m.end() for m in _CLAUSE_END.finditer(big)])
+    task_kept = np.searchsorted(kept, sorted({m.end() for m in _TASK_END.finditer(big)} | {m.end() for m in _SENTENCE_END.finditer(big)}))
     item_kept = np.searchsorted(kept, starts)
     s_at = np.searchsorted(sentence_kept, item_kept)
     c_at = np.searchsorted(clause_kept, item_kept)
+    t_at = np.searchsorted(task_kept, item_kept)
     out = []
     for k, item in enumerate(items):
         a, b = int(item_kept[k]), int(item_kept[k + 1])
@@ -218,6 +225,8 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
                 segs.append((s, e))
             else:
                 _split_long(s, e, clauses, segs)
+        t_cuts = sorted({0, n} | {min(max(c - a, 0), n) for c in task_kept[t_at[k]:t_at[k + 1]].tolist()})
+        tasks = [(s, e) for s, e in zip(t_cuts, t_cuts[1:]) if e > s]
         item_codes = codes[idx]
         out.append(
             PreparedItem(
@@ -228,6 +237,7 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
                 pos=(idx - starts[k]).astype(np.int32),
                 segments=np.array(segs, dtype=np.int32).reshape(-1, 2),
                 norm=item_codes.astype("<u4").tobytes().decode("utf-32-le"),
+                tasks=np.array(tasks, dtype=np.int32).reshape(-1, 2),
             )
         )
     return out

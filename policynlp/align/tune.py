@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from .assign import FEATURES, MAX_DIFF, PARAMS_PATH, Evidence, RelationInput, gather, link_probability, relation, relation_inputs
+from .assign import ALL_FEATURES, FEATURES, decide_links, MAX_DIFF, PARAMS_PATH, Evidence, RelationInput, gather, link_probability, relation, relation_inputs
 from .gold import GOLD_DIR, GoldPair, gold_documents, load_gold
 from .text import PreparedItem, prepare_many
 
@@ -35,6 +35,8 @@ K_GRID = (5, 8, 12)
 MIN_SCORE_GRID = (5, 6, 7, 8)
 UNCOVERED_GRID = np.round(np.arange(0.0, 0.81, 0.02), 2)
 VERBATIM_GRID = range(0, MAX_DIFF + 1)
+LINK_FEATURES = FEATURES  # the features the link model reads
+PASSES = True  # fit the merge and rescue passes
 GUIDELINE_PARTIAL = 0.34  # "about a third" (corpora/alignments/README.md): the tie-break
 
 
@@ -61,9 +63,10 @@ def collect(gold: list[GoldPair], prepared: dict[str, list[PreparedItem]], k: in
     return out
 
 
-def fit_links(data: list[PairData]) -> dict[str, Any]:
+def fit_links(data: list[PairData], features: tuple[str, ...] = FEATURES) -> dict[str, Any]:
     """Logistic regression on standardised features; the threshold with the best (then best nearby) link F1."""
-    X = np.vstack([d.ev.features for d in data])
+    cols = [ALL_FEATURES.index(f) for f in features]
+    X = np.vstack([d.ev.features[:, cols] for d in data])
     y = np.concatenate([d.labels for d in data])
     mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
     model = LogisticRegression(C=1.0, max_iter=2000).fit((X - mean) / scale, y)
@@ -75,7 +78,7 @@ def fit_links(data: list[PairData]) -> dict[str, Any]:
     smooth = np.convolve(f1, np.ones(11) / 11, mode="same")
     threshold = float(grid[np.lexsort((smooth, f1))[-1]])
     return {
-        "features": list(FEATURES),
+        "features": list(features),
         "mean": mean.round(6).tolist(),
         "scale": scale.round(6).tolist(),
         "coef": model.coef_[0].round(6).tolist(),
@@ -85,7 +88,46 @@ def fit_links(data: list[PairData]) -> dict[str, Any]:
 
 
 def _linked(ev: Evidence, params: dict[str, Any]) -> np.ndarray:
-    return np.flatnonzero(link_probability(ev.features, params) >= params["link"]["threshold"])
+    return decide_links(ev, params)
+
+
+MERGE_MATCH_GRID = np.round(np.arange(0.5, 1.001, 0.05), 2)
+MERGE_WEIGHT_GRID = np.round(np.arange(2.5, 5.01, 0.25), 2)
+RESCUE_GRID = np.round(np.arange(0.1, 0.66, 0.05), 2)
+
+
+def _gain(data: list[PairData], params: dict[str, Any]) -> tuple[int, int]:
+    """(gold links found − spurious links, −links) under `params`: what a further pass is chosen on."""
+    right = wrong = 0
+    for d in data:
+        linked = _linked(d.ev, params)
+        hit = int(d.labels[linked].sum())
+        right += hit
+        wrong += len(linked) - hit
+    return right - wrong, -(right + wrong)
+
+
+def fit_passes(data: list[PairData], params: dict[str, Any]) -> dict[str, Any]:
+    """The merge and rescue passes (see `assign.decide_links`), each kept only when it finds more gold links than spurious ones."""
+    base = _gain(data, params)
+    best = (base, None)
+    for match, weight in itertools.product(MERGE_MATCH_GRID, MERGE_WEIGHT_GRID):
+        trial = params | {"merge": {"sentence_match": float(match), "best_passage": float(weight)}}
+        key = _gain(data, trial)
+        if key > best[0]:
+            best = (key, trial["merge"])
+    if best[1] is not None:
+        params = params | {"merge": best[1]}
+    base = _gain(data, params)
+    best = (base, None)
+    for t in RESCUE_GRID[::-1]:
+        trial = params | {"rescue": {"threshold": float(t)}}
+        key = _gain(data, trial)
+        if key > best[0]:
+            best = (key, trial["rescue"])
+    if best[1] is not None:
+        params = params | {"rescue": best[1]}
+    return params
 
 
 def fit_relations(scored: list[tuple[str, RelationInput]]) -> dict[str, Any]:
@@ -174,7 +216,9 @@ def passing(results: dict[str, dict[str, Any]]) -> int:
 
 
 def fit(data: list[PairData], k: int, min_score: int) -> dict[str, Any]:
-    params: dict[str, Any] = {"k": k, "min_score": min_score, "link": fit_links(data)}
+    params: dict[str, Any] = {"k": k, "min_score": min_score, "link": fit_links(data, LINK_FEATURES)}
+    if PASSES:
+        params = fit_passes(data, params)
     params["relation"] = fit_relations(_scored_links(data, params))
     return params
 

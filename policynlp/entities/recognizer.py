@@ -29,7 +29,11 @@ MODEL_FILE = "crf.model"
 META_FILE = "meta.json"
 _JURISDICTION = set("省市县区镇乡各")
 _SUFFIX_LAST = {s[-1] for s in UNIT_SUFFIXES} | set("市区县")
-_MARK = re.compile("[" + "".join(sorted(_SUFFIX_LAST)) + "]")
+# Windows open at characters that can end a unit name. In running text only where a
+# whole suffix ends (局, 部门, 管委会 …) or a territory (市, 区, 县): characters that
+# merely end some suffix (会, 门, 口) would window most of the prose.
+_MARK_CELL = re.compile("[" + "".join(sorted(_SUFFIX_LAST)) + "]")
+_MARK_TEXT = re.compile("|".join(map(re.escape, sorted(set(UNIT_SUFFIXES) | set("市区县"), key=len, reverse=True))))
 _CUES = ("牵头", "负责", "配合", "落实", "协助", "参与", "会同", "要", "应")
 _WINDOW = 20
 
@@ -117,8 +121,10 @@ def windows(text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Seque
     out = []
     for (r0, r1), cells in regions:
         spans: list[list[int]] = []
-        for m in _MARK.finditer(text, r0, r1):
-            i = m.start()
+        marks = {m.end() - 1 for m in _MARK_TEXT.finditer(text, r0, r1)}
+        for cs, ce in cells:
+            marks.update(m.start() for m in _MARK_CELL.finditer(text, max(r0, cs), min(r1, ce)))
+        for i in sorted(marks):
             a, b = max(r0, i - _WINDOW), min(r1, i + 4)
             if spans and a <= spans[-1][1]:
                 spans[-1][1] = max(spans[-1][1], b)

@@ -151,9 +151,10 @@ def _find_signature(text: str, start: int, end: int) -> tuple[Span | None, re.Ma
         stripped = before.rstrip(" \t\n\u3000")
         parts = re.split(r"[。；：！？\n]|[ \t\u3000]{2,}|(?<=[）)])", stripped)
         seg = parts[-1].strip() if parts else ""
-        if len(seg) > 40:
-            # `附件：…实施方案平潭综合实验区财政金融局`: the issuer follows the attachment's title.
-            seg = re.split(r"(?:方案|通知|要点|分解表|意见|目录|清单|办法)", seg)[-1].strip()
+        # `附件：…实施方案平潭综合实验区财政金融局` / `…分解表 平潭…办公室`: the issuer follows the attachment's title.
+        tail = re.split(r"(?:方案|通知|要点|分解表|意见|目录|清单|办法)|\s+", seg)[-1].strip()
+        if tail and _ISSUER_END.search(tail) and (len(seg) > 40 or " " in seg):
+            seg = tail
         if seg and _ISSUER_END.search(seg) and len(seg) <= 40:
             s = window_start + stripped.rfind(seg)
             return (s, s + len(seg)), m
