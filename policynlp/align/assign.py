@@ -51,9 +51,10 @@ from .text import PreparedItem
 from .words import WordIndex
 
 PARAMS_PATH = Path(__file__).with_name("params.json")
-FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "sentence_copy", "cosine")
-# Every feature `gather` measures; a parameter set names the ones its model reads.
-ALL_FEATURES = FEATURES + ("sentence_match", "sentence_match_copy", "word_exclusive")
+# The features the link model reads (`tune`), and every feature `gather` measures
+# (a parameter set names the ones its model reads).
+FEATURES = ("exclusive", "parent_share", "best_passage", "best_segment", "sentence_copy", "cosine", "word_exclusive")
+ALL_FEATURES = FEATURES + ("sentence_match",)
 # Verbatim needs both texts almost wholly covered; below this no character diff is taken.
 # Diffs above MAX_DIFF characters are not measured (no verbatim threshold is that loose).
 MAX_DIFF = 8
@@ -65,11 +66,7 @@ _LONG_SEGMENT = 16
 # A parent task clause with less of it aligned than this, and less of its words
 # (weighted) in the child item than WORD_COVERED, has no counterpart in the child.
 _SEGMENT_TOUCHED = 0.25
-WORD_COVERED = 0.4
-import os as _os, re as _re
-TASK_ONLY = _os.environ.get("TASK_ONLY") == "1"
-from ..entities.verbs import VERB_CLASS as _VC, _LIGHT
-_TASK_VERB = _re.compile("|".join(sorted((v for v in _VC if v not in _LIGHT), key=len, reverse=True)))
+WORD_COVERED = 0.3
 
 
 @lru_cache(maxsize=1)
@@ -259,7 +256,6 @@ def gather(
         "sentence_copy": best_segment * best_passage,
         "cosine": cosine.astype(np.float64),
         "sentence_match": sentence_match,
-        "sentence_match_copy": sentence_match * best_passage,
     }
     words = WordIndex(children, parents)
     named["word_exclusive"] = words.exclusive(ci, pj)
@@ -286,11 +282,12 @@ def decide_links(ev: Evidence, params: dict[str, Any], prob: np.ndarray | None =
     """Indices of the candidate pairs that are links.
 
     1. the logistic model: P(link) at or above its threshold;
-    2. `merge` (when in `params`): a further parent item of a child item already
-       linked, when a child segment whose best source it is matches one of its
-       sentences whole (`sentence_match`) and carries weight (`best_passage`);
-    3. `rescue` (when in `params`): a child item still without a link takes its most
-       probable candidate when that reaches the lower threshold of this pass.
+    2. `merge` (when in `params`): a further parent item of a child item the model
+       links, when a child segment whose best source it is matches one of its
+       sentences whole (`sentence_match`) and carries weight (`best_passage`):
+       the one sentence a child item takes from a second parent item (README:
+       one task-bearing clause restated is a link) weighs little against the
+       whole child item, which the model reads.
     """
     if prob is None:
         prob = link_probability(ev.features, params) if len(ev.child) else np.zeros(0)
@@ -304,12 +301,6 @@ def decide_links(ev: Evidence, params: dict[str, Any], prob: np.ndarray | None =
             & (feature(ev, "sentence_match") >= merge["sentence_match"])
             & (feature(ev, "best_passage") >= merge["best_passage"])
         )
-    rescue = params.get("rescue")
-    if rescue and len(ev.child):
-        has = np.bincount(ev.child[linked], minlength=n_child) > 0
-        top = np.full(n_child, -1.0)
-        np.maximum.at(top, ev.child, prob)
-        linked |= ~has[ev.child] & (prob >= top[ev.child]) & (prob >= rescue["threshold"])
     return np.flatnonzero(linked)
 
 
@@ -359,10 +350,6 @@ def parent_uncovered(ev: Evidence, pair: int, parent: PreparedItem, word_cov: np
     missing = (aligned[b] - aligned[a]) < _SEGMENT_TOUCHED * length
     if word_cov is not None:
         missing &= word_cov < WORD_COVERED
-    if TASK_ONLY:
-        bearing = np.array([_TASK_VERB.search(parent.norm, x, y) is not None for x, y in zip(a.tolist(), b.tolist())], dtype=bool)
-        if bearing.any():
-            return float(length[missing & bearing].sum()) / max(1, length[bearing].sum())
     return float(length[missing].sum()) / max(1, n)
 
 

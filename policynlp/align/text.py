@@ -32,8 +32,9 @@ from ..lexicon import UNIT_SUFFIXES, load_gazetteer
 MAX_SEGMENT = 48
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _CLAUSE_END = re.compile(r"[，、,：:]+")
-# A task is read clause by clause, but a list (`社会救助、扶贫`) is one clause.
-_TASK_END = re.compile(r"[，,：:]+")
+# A task is read clause by clause, but a list (`社会救助、扶贫`) is one clause, of several members.
+_TASK_END = re.compile(r"[，,：:。！？；!?;\n]+")
+_MEMBER_END = re.compile(r"、+")
 _ENUMERATOR = re.compile(r"^\s*[（(]?[一二三四五六七八九十百零〇\d]{1,4}[)）、.．]\s*")
 
 # Levels, places and bare unit categories a localised copy strikes or swaps.
@@ -75,7 +76,9 @@ class PreparedItem:
     `raw[pos[k]]`; `pieces` say which field of the item each part of `raw` is;
     `segments` are `[start, end)` ranges of `codes`; `tasks` the same for its
     clauses (sentences cut at commas and colons, lists kept whole), what the
-    relation rules read a parent item as; `norm` is `codes` as a string.
+    relation rules read a parent item as, and `members` for the parts of the
+    clauses cut at `、` (the members of a list), with `member_task` the clause of
+    each; `norm` is `codes` as a string.
     """
 
     id: str
@@ -86,6 +89,8 @@ class PreparedItem:
     segments: np.ndarray
     norm: str
     tasks: np.ndarray
+    members: np.ndarray
+    member_task: np.ndarray
 
     def locate(self, start: int, end: int) -> tuple[str, tuple[int, int]]:
         """The item field and `[start, end)` offsets in it of kept characters `start:end`."""
@@ -187,6 +192,16 @@ def _split_long(s: int, e: int, clause_cuts: list[int], out: list[tuple[int, int
         out.append((start, e))
 
 
+def _ranges(cuts: np.ndarray, item_kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The non-empty ranges between consecutive cuts and item boundaries (kept coordinates, all items
+    end to end) as an (n, 2) int32 array, and where each item's ranges start in it."""
+    bounds = np.union1d(cuts, item_kept)
+    start, end = bounds[:-1], bounds[1:]
+    keep = end > start
+    ranges = np.column_stack([start[keep], end[keep]]).astype(np.int32)
+    return ranges, np.searchsorted(ranges[:, 0], item_kept)
+
+
 def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
     """Items in comparison form (see the module docstring), one pass over all their text."""
     raws, pieces = [], []
@@ -206,11 +221,15 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
     kept = np.flatnonzero(content & ~unit_mask(folded)).astype(np.int64)
     sentence_kept = np.searchsorted(kept, [m.end() for m in _SENTENCE_END.finditer(big)])
     clause_kept = np.searchsorted(kept, [m.end() for m in _CLAUSE_END.finditer(big)])
-    task_kept = np.searchsorted(kept, sorted({m.end() for m in _TASK_END.finditer(big)} | {m.end() for m in _SENTENCE_END.finditer(big)}))
     item_kept = np.searchsorted(kept, starts)
     s_at = np.searchsorted(sentence_kept, item_kept)
     c_at = np.searchsorted(clause_kept, item_kept)
-    t_at = np.searchsorted(task_kept, item_kept)
+    task_cuts = np.searchsorted(kept, [m.end() for m in _TASK_END.finditer(big)])
+    member_cuts = np.union1d(task_cuts, np.searchsorted(kept, [m.end() for m in _MEMBER_END.finditer(big)]))
+    tasks, t_at = _ranges(task_cuts, item_kept)
+    members, m_at = _ranges(member_cuts, item_kept)
+    # The clause of each member, counted from its item's first clause.
+    member_task = (np.searchsorted(tasks[:, 1], members[:, 0], side="right") - np.repeat(t_at[:-1], np.diff(m_at))).astype(np.int32)
     out = []
     for k, item in enumerate(items):
         a, b = int(item_kept[k]), int(item_kept[k + 1])
@@ -225,8 +244,6 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
                 segs.append((s, e))
             else:
                 _split_long(s, e, clauses, segs)
-        t_cuts = sorted({0, n} | {min(max(c - a, 0), n) for c in task_kept[t_at[k]:t_at[k + 1]].tolist()})
-        tasks = [(s, e) for s, e in zip(t_cuts, t_cuts[1:]) if e > s]
         item_codes = codes[idx]
         out.append(
             PreparedItem(
@@ -237,7 +254,9 @@ def prepare_many(items: Sequence[Item]) -> list[PreparedItem]:
                 pos=(idx - starts[k]).astype(np.int32),
                 segments=np.array(segs, dtype=np.int32).reshape(-1, 2),
                 norm=item_codes.astype("<u4").tobytes().decode("utf-32-le"),
-                tasks=np.array(tasks, dtype=np.int32).reshape(-1, 2),
+                tasks=tasks[t_at[k]:t_at[k + 1]] - a,
+                members=members[m_at[k]:m_at[k + 1]] - a,
+                member_task=member_task[m_at[k]:m_at[k + 1]],
             )
         )
     return out

@@ -36,6 +36,15 @@ _SHIFT = np.int64(32)  # bigram keys are (code << 16 | code) < 2**32: an item or
 _CHUNK = 4_000_000  # entries per membership pass
 
 
+def _unique(a: np.ndarray, counts: bool = False):
+    """Sorted distinct values of an int64 array (and how often each occurs): a sort, faster than `np.unique`'s hashing here."""
+    a = np.sort(a, kind="stable")
+    first = np.flatnonzero(np.concatenate(([True], a[1:] != a[:-1]))) if len(a) else np.zeros(0, np.int64)
+    if not counts:
+        return a[first]
+    return a[first], np.diff(np.concatenate((first, [len(a)])))
+
+
 def _spans_bigrams(items: list[PreparedItem], spans: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The bigrams inside each span (`segments` or `tasks`) of each item.
 
@@ -65,14 +74,14 @@ def _spans_bigrams(items: list[PreparedItem], spans: str) -> tuple[np.ndarray, n
     inside &= span_of >= 0
     at = np.flatnonzero(inside)
     keys = (codes[at] << 16) | codes[at + 1]
-    combined = np.unique((span_of[at] << _SHIFT) | keys)
+    combined = _unique((span_of[at] << _SHIFT) | keys)
     return combined >> _SHIFT, combined & np.int64(0xFFFFFFFF), span_off
 
 
 def _item_sets(span: np.ndarray, keys: np.ndarray, span_off: np.ndarray) -> np.ndarray:
     """Sorted (item << 32 | key) of every distinct bigram of each item."""
     item = np.searchsorted(span_off, span, side="right") - 1
-    return np.unique((item << _SHIFT) | keys)
+    return _unique((item << _SHIFT) | keys)
 
 
 def _expand(counts: np.ndarray, starts: np.ndarray, limit: int = _CHUNK):
@@ -95,12 +104,19 @@ class WordIndex:
 
     def __init__(self, children: list[PreparedItem], parents: list[PreparedItem]):
         self.c_span, self.c_key, self.c_span_off = _spans_bigrams(children, "segments")
-        self.p_span, self.p_key, self.p_span_off = _spans_bigrams(parents, "tasks")
+        self.p_span, self.p_key, self.p_span_off = _spans_bigrams(parents, "members")
+        # The task clause of each parent member span, over all parents' tasks end to end.
+        task_off = np.concatenate(([0], np.cumsum([len(p.tasks) for p in parents]))).astype(np.int64)
+        self.p_task_of = (
+            np.concatenate([p.member_task.astype(np.int64) + o for p, o in zip(parents, task_off[:-1])]) if parents else np.zeros(0, np.int64)
+        )
+        self.p_task_off = task_off
+        self.p_task_members = np.bincount(self.p_task_of, minlength=int(task_off[-1]))
         self.c_set = _item_sets(self.c_span, self.c_key, self.c_span_off)
         self.p_set = _item_sets(self.p_span, self.p_key, self.p_span_off)
         # Document frequency of each bigram over the items of both sides.
         keys_in_items = np.concatenate([self.c_set & np.int64(0xFFFFFFFF), self.p_set & np.int64(0xFFFFFFFF)])
-        self.vocab, df = np.unique(keys_in_items, return_counts=True)
+        self.vocab, df = _unique(keys_in_items, counts=True)
         n_items = len(children) + len(parents)
         self.idf = np.log((n_items + 1) / (df + 1.0)) + 1.0
         self.c_w = self._weight(self.c_key)
@@ -150,11 +166,28 @@ class WordIndex:
         return num / np.maximum(total, 1e-9)
 
     def task_coverage(self, ci: np.ndarray, pj: np.ndarray) -> list[np.ndarray]:
-        """Per pair: the word coverage of each task clause of the parent item by the child item."""
+        """Per pair: the word coverage of each task clause of the parent item by the child item.
+
+        A clause's coverage is the weighted share of its bigrams the child item
+        holds; a list (a clause of three members or more, `…、…、…`) is as covered as
+        its best-kept member: a trimmed list is still the same task (README:
+        trimmed qualifiers count as counterparts).
+        """
         if not len(ci):
             return []
-        pair_of, _, cov = self._coverage(
+        pair_of, span, cov = self._coverage(
             pj, self.p_entry_off, self.p_span, self.p_key, self.p_w, self.p_span_off, self.p_span_w, ci, self.c_set, len(ci)
         )
-        cuts = np.searchsorted(pair_of, np.arange(1, len(ci)))
-        return np.split(cov, cuts)
+        # Rows are (pair, member) in order; a pair's tasks are consecutive, so (pair, task) rows are runs.
+        task = self.p_task_of[span]
+        key = np.concatenate(([True], (pair_of[1:] != pair_of[:-1]) | (task[1:] != task[:-1]))) if len(task) else np.zeros(0, bool)
+        run = np.cumsum(key) - 1
+        n_runs = int(run[-1]) + 1 if len(run) else 0
+        w = self.p_span_w[span]
+        share = np.bincount(run, weights=w * cov, minlength=n_runs) / np.maximum(np.bincount(run, weights=w, minlength=n_runs), 1e-9)
+        best = np.zeros(n_runs)
+        np.maximum.at(best, run, cov)
+        is_list = self.p_task_members[task[key]] >= 3
+        share = np.where(is_list, np.maximum(share, best), share)
+        cuts = np.searchsorted(pair_of[key], np.arange(1, len(ci)))
+        return np.split(share, cuts)
