@@ -23,13 +23,15 @@ from policynlp.entities.docnumber import parse_doc_number
 from conftest import gold_notices
 
 GOLD = {g.name: g for g in load_gold()}
-# Pairs the aligner does not (yet) bring to the acceptance targets, with what it reaches.
-# They are rewritten rather than copied: links that rest on meaning, not on shared text.
+# Pairs the aligner does not (yet) bring to the acceptance targets, with what the shipped
+# parameters reach (fitted on all gold pairs; `python -m policynlp.align.tune` reports them
+# held out too). They are rewritten rather than copied: links that rest on meaning, not on shared text.
 SHORT_OF_TARGETS = {
-    "pingtan-23555__pingtan-23553": "recall 0.45, relations 0.60: a plan written from the provincial notice more than from this one",
-    "pingtan-23677__pingtan-23553": "recall 0.67, relations 0.83: paraphrased tasks (公开属性, 依申请公开 流程)",
-    "pingtan-23677__pingtan-23555": "relations 0.83: one split parent item read as adapted",
-    "pingtan-80961__pingtan-80958": "recall 0.90, relations 0.79: two one-sentence merges (信用, 结合实际) missed",
+    "pingtan-23555__pingtan-23553": "precision 0.86, recall 0.55, relations 0.67, unmatched sets wrong: a plan "
+    "written from the provincial notice more than from this one (配齐专职人员, the schedule rows A1.*)",
+    "pingtan-23677__pingtan-23553": "recall 0.67, relations 0.83, unmatched sets wrong: paraphrased tasks "
+    "(公开属性, 第一平台, 监督评估 → 责任落实)",
+    "pingtan-23677__pingtan-23555": "relations 0.83: 强化监督检查 → 强化责任落实 reworded past what words show, read as partial",
 }
 
 
@@ -111,9 +113,9 @@ def test_gold_pairs_overall() -> None:
         predicted += r["predicted"]
         links += r["links"]
         right += round(r["relation_accuracy"] * r["correct"])
-    assert correct / predicted >= 0.95
-    assert correct / links >= 0.89
-    assert right / correct >= 0.89
+    assert correct / predicted >= 0.98
+    assert correct / links >= 0.93
+    assert right / correct >= 0.95
 
 
 def test_localised_table_links_row_to_row() -> None:
@@ -124,6 +126,23 @@ def test_localised_table_links_row_to_row() -> None:
     assert by_child["4.14.41"].relation == "verbatim"
     assert by_child["1.1.3"].relation == "verbatim"  # 省、市、县三级 struck
     assert set(aln.parent_unmatched) == {"3.11.35", "3.11.36"}  # the 政府公报 rows are dropped
+
+
+def test_one_sentence_from_a_second_parent_is_a_merge() -> None:
+    """Fujian's 数据开放 item takes one sentence (推动信用信息互联共享) from the central 信息化 item,
+    and its 组织领导 item the closing sentence of 考核监督: each child item links both parents, partial."""
+    aln = gold_alignment("pingtan-80961__pingtan-80958")
+    links = {(x.child_item, x.parent_item): x.relation for x in aln.links}
+    assert links[("3.4", "3.10")] == links[("3.4", "4.17")] == "partial"
+    assert links[("6.1", "5.20")] == links[("6.1", "5.21")] == "partial"
+    assert links[("6.2", "5.21")] == "partial"  # 5.21 is split between 6.1 and 6.2
+
+
+def test_trimmed_list_is_not_a_dropped_task() -> None:
+    """The district plan keeps three of the 26 pilot fields (重大建设项目、社会救助、扶贫等26个试点领域)
+    and drops deadlines: the same task with its qualifiers trimmed, adapted (README), not partial."""
+    aln = gold_alignment("pingtan-23677__pingtan-23555")
+    assert {(x.parent_item, x.relation) for x in aln.links if x.child_item == "2.1"} == {("3.1", "adapted")}
 
 
 def test_merged_child_item_links_both_parents() -> None:

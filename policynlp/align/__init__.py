@@ -8,9 +8,11 @@
 The method (see each module): character 3-gram TF-IDF retrieval of candidate
 parent items (`retrieval`), Smith-Waterman local alignment of each child
 segment against its candidates on a normalised form that ignores punctuation
-and unit, level and place names (`text`, `local`), a learned link decision
-that allows splits and merges and rule-ordered relations (`assign`), with
-parameters tuned on the gold alignments in `corpora/alignments/` (`tune`).
+and unit, level and place names (`text`, `local`), word-level evidence for
+reworded tasks (rare character bigrams shared in any order, `words`), a
+learned link decision that allows splits and merges and rule-ordered
+relations read clause by clause (`assign`), with parameters tuned on the
+gold alignments in `corpora/alignments/` (`tune`).
 """
 from __future__ import annotations
 

@@ -18,21 +18,31 @@ model reads
   characters), and their product `sentence_copy`: one informative sentence
   copied whole carries a link on its own (the second parent of a merged item),
   a phrase shared in passing does not;
-- `cosine`: the retrieval similarity.
+- `cosine`: the retrieval similarity;
+- `word_exclusive`: `exclusive` on words rather than aligned text
+  (`words.WordIndex`): the rare bigrams of each child segment the parent item
+  holds in any order, which a reworded task keeps and local alignment misses.
 
 A logistic model over these (weights and threshold learned on the gold
-alignments by `tune.py`) decides each link. Links are many-to-many: a parent
+alignments by `tune.py`) decides each link, and a merge pass adds a second
+parent item from which a linked child item copies one sentence whole
+(`sentence_match`: a child segment against the whole parent segments its
+passage touches; see `decide_links`). Links are many-to-many: a parent
 paragraph split over several child items and several parent items merged
 into one child item are both kept.
 
 Relations follow the annotation guideline (corpora/alignments/README.md):
 `partial` when the child item has several links (a merge), when the parent
 item has several links (a split) and this child leaves `split_uncovered` or
-more of it untouched, or when the child leaves `partial_uncovered` or more of
-the parent item untouched (segments almost without aligned characters: whole
-sentences with no counterpart); `verbatim` when both items are almost wholly
-covered and their comparison forms (no punctuation, no unit, level or place
-names) differ by at most `verbatim_max_diff` characters; `adapted` otherwise.
+more of it without counterpart, or when the child leaves `partial_uncovered`
+or more of the parent item without counterpart; `verbatim` when both items
+are almost wholly covered and their comparison forms (no punctuation, no
+unit, level or place names) differ by at most `verbatim_max_diff` characters;
+`adapted` otherwise. What has no counterpart is read task by task: the
+parent item's clauses (`PreparedItem.tasks`) that the pair's passages hardly
+touch and whose words the child item mostly lacks (a reworded clause keeps
+its words; a list keeps some of its members, `社会救助、扶贫等`, and counts as
+kept: trimmed qualifiers are counterparts).
 """
 from __future__ import annotations
 
@@ -65,6 +75,8 @@ _ANCHOR, _BAND = 4, 8
 _LONG_SEGMENT = 16
 # A parent task clause with less of it aligned than this, and less of its words
 # (weighted) in the child item than WORD_COVERED, has no counterpart in the child.
+# (WORD_COVERED was compared held out at 0.3, 0.4, 0.5, 0.6 and with passages alone:
+# 0.3 was best, by one or two relations of 120.)
 _SEGMENT_TOUCHED = 0.25
 WORD_COVERED = 0.3
 
@@ -82,7 +94,8 @@ class Evidence:
     `coverage` holds each pair's share of the child item and of the parent item
     covered by aligned characters. Passage row r belongs to pair `rows_pair[r]`;
     `q_start/q_end` are offsets in the child item's kept characters,
-    `t_start/t_end` in the parent item's, `score` the local-alignment score.
+    `t_start/t_end` in the parent item's, `score` the local-alignment score;
+    `words` the word sets of the items (for the relation rules).
     """
 
     child: np.ndarray
@@ -237,7 +250,6 @@ def gather(
     # Two-sided sentence match: a child segment (whose best source is this parent item)
     # against the whole parent segments its passage touches, so that one sentence copied
     # whole from a multi-sentence parent item counts, a clause quoted from a long one less.
-    p_seg_off = np.cumsum([0] + [len(p.segments) for p in parents])
     p_code_off = np.cumsum([0] + [len(p.codes) for p in parents])
     seg_start = np.concatenate([p.segments[:, 0] + o for p, o in zip(parents, p_code_off)]) if parents else np.zeros(0, np.int64)
     seg_end = np.concatenate([p.segments[:, 1] + o for p, o in zip(parents, p_code_off)]) if parents else np.zeros(0, np.int64)
@@ -257,7 +269,7 @@ def gather(
         "cosine": cosine.astype(np.float64),
         "sentence_match": sentence_match,
     }
-    words = WordIndex(children, parents)
+    words = WordIndex(children, parents, np.unique(pj))
     named["word_exclusive"] = words.exclusive(ci, pj)
     features = np.column_stack([named[f] for f in ALL_FEATURES])
     coverage = np.column_stack([child_cov, parent_cov])

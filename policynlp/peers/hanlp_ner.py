@@ -59,6 +59,7 @@ try:
     from hanlp.layers.embeddings.embedding import Embedding
     from hanlp.layers.embeddings.util import build_word2vec_with_vocab
     from hanlp.utils import log_util
+    from hanlp.utils.time_util import CountdownTimer
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError(
         "policynlp.peers.hanlp_ner needs HanLP 2.1.5: pip install torch==2.13.0 'policynlp[hanlp]' "
@@ -149,13 +150,16 @@ def train(
     save_dir = str(save_dir or tempfile.mkdtemp(prefix="hanlp_ner_"))
     cls = FixedRNNNamedEntityRecognizer if fixed else RNNNamedEntityRecognizer
     model = cls()
-    # HanLP prints progress per batch to the console whatever the logger, some of it through a
-    # printer bound to stderr at import: keep all of it out of the way.
+    # HanLP prints progress per batch to the console whatever the logger, partly through streams
+    # bound at import (its `flash` printer holds stderr, CountdownTimer's erasures default to the
+    # stdout of the time): point all of them at a sink while fitting.
     sink = io.StringIO()
     printer, printer_out = log_util._printer, log_util._printer.out
+    timer_defaults = CountdownTimer.__init__.__defaults__
     with warnings.catch_warnings(), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         warnings.simplefilter("ignore")
         printer.out = sink
+        CountdownTimer.__init__.__defaults__ = (sink,)
         try:
             model.fit(
                 train_data, dev_data, save_dir,
@@ -165,6 +169,8 @@ def train(
             )
         finally:
             printer.out = printer_out
+            printer._last_print_width = 0
+            CountdownTimer.__init__.__defaults__ = timer_defaults
     model.model.eval()
     return model
 
