@@ -29,9 +29,20 @@ model: $(STAMP)
 	$(PY) -m policynlp train corpora/annotations/notices.jsonl --output models/unit_recognizer
 	$(PY) -m policynlp.modelcard models/unit_recognizer corpora/annotations/notices.jsonl
 
-bench: $(STAMP)
+# The learned-recogniser peers (HanLP needs torch) live in their own venv; torch
+# 2.13.0 first, a CPU wheel: any other torch requirement pulls a CUDA build.
+PEERS := .venv-peers
+PEERS_PY := $(PEERS)/bin/python
+$(PEERS)/.installed: pyproject.toml
+	test -x $(PEERS_PY) || $(PYTHON) -m venv $(PEERS)
+	$(PEERS_PY) -m pip install --quiet --upgrade pip
+	$(PEERS_PY) -m pip install --quiet torch==2.13.0
+	$(PEERS_PY) -m pip install --quiet -e ".[hanlp]"
+	touch $(PEERS)/.installed
+
+bench: $(STAMP) $(PEERS)/.installed
 	$(PY) -m pip install --quiet -e ".[bench]"
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf out .pytest_cache

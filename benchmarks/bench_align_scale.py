@@ -98,7 +98,7 @@ def _cpu() -> float:
 
 def run_one(n: int, seed: int) -> dict:
     """Align one size in this process; the measurements as a dict."""
-    from policynlp.align import align_items
+    from policynlp.mapping import align_items
 
     children, parents, c_origin, p_origin = make_items(n, seed)
     cpu_start = _cpu()

@@ -15,7 +15,7 @@ __all__ = ["parse", "load", "align", "Document", "Alignment", "InputError", "__v
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .align import Alignment
+    from .mapping import Alignment
     from .document import Document
 
 
@@ -35,7 +35,7 @@ def load(model: Any = None, **kwargs: Any):
 
 def align(child: "Document", parent: "Document", **kwargs: Any) -> "Alignment":
     """Align a local plan's items with the parent plan's items they implement."""
-    from .align import align as _align
+    from .mapping import align as _align
 
     return _align(child, parent, **kwargs)
 
@@ -46,7 +46,7 @@ def __getattr__(name: str) -> Any:
 
         return Document
     if name == "Alignment":
-        from .align import Alignment
+        from .mapping import Alignment
 
         return Alignment
     raise AttributeError(name)

@@ -1,11 +1,11 @@
 """Analyses of how a policy propagates down the levels of government, for notebooks.
 
 Every function takes parsed `Document`s (and `Alignment`s from
-`policynlp.align.map_corpus`) and returns plain data: lists of dicts or
+`policynlp.mapping.map_corpus`) and returns plain data: lists of dicts or
 nested dicts, ready for `pandas.DataFrame(...)` or for `policynlp.figures`.
 
     from policynlp import analysis
-    from policynlp.align import map_corpus
+    from policynlp.mapping import map_corpus
     from policynlp.corpus import load_corpus, parse_corpus
 
     docs = parse_corpus(load_corpus())              # {id: Document}
@@ -42,7 +42,7 @@ from .entities.verbs import VERB_CLASSES, verb_class
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from .align import Alignment
+    from .mapping import Alignment
     from .annotations import AnnotatedNotice
     from .document import Document, Item
 

@@ -97,7 +97,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from .align import align, alignment_table
+    from .mapping import align, alignment_table
 
     child = _load_document(args.child)
     parent = _load_document(args.parent)
@@ -110,7 +110,7 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .align import map_directory
+    from .mapping import map_directory
 
     corpus = Path(args.corpus)
     if not corpus.is_dir():

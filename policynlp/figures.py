@@ -456,7 +456,7 @@ def corpus_figures(out_dir: str | Path, *, notice: str = NOTICE_FOR_FIGURES, cur
     Also writes `captions.md` there: each figure with its computed sentence.
     `curve_sizes=None` skips the learning curve (it trains a model per size).
     """
-    from .align import map_corpus
+    from .mapping import map_corpus
     from .corpus import load_corpus, parse_corpus
 
     figures_dir = Path(out_dir) / "figures"

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import CORPORA, gold_notices, parsed
 from policynlp import analysis as A
-from policynlp.align.alignment import Alignment, Link
+from policynlp.mapping.alignment import Alignment, Link
 from policynlp.document import Deadline, Item, Unit
 
 DATA = Path(__file__).parent / "data"
@@ -34,7 +34,7 @@ def parsed_corpus() -> dict:
 @lru_cache(maxsize=1)
 def gold_documents() -> dict:
     """Documents of the gold annotations: gold items with their gold units (by role) and verbs."""
-    from policynlp.align.gold import document_from_annotation
+    from policynlp.mapping.gold import document_from_annotation
 
     docs = {}
     for notice in gold_notices().values():
@@ -49,7 +49,7 @@ def gold_documents() -> dict:
 
 @lru_cache(maxsize=1)
 def gold_alignments() -> list[Alignment]:
-    from policynlp.align.gold import load_gold
+    from policynlp.mapping.gold import load_gold
 
     return [
         Alignment(g.child, g.parent, [Link(c, p, 1.0, r) for (c, p), r in sorted(g.links.items())],

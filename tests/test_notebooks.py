@@ -89,7 +89,7 @@ def test_01_read_a_notice(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def corpus():
-    from policynlp.align import map_corpus
+    from policynlp.mapping import map_corpus
     from policynlp.corpus import load_corpus, parse_corpus
 
     docs = parse_corpus(load_corpus())

@@ -1,6 +1,6 @@
 """The gold alignments of `corpora/alignments/` and scoring against them.
 
-    python -m policynlp.align.gold      # score the shipped parameters, pair by pair
+    python -m policynlp.mapping.gold      # score the shipped parameters, pair by pair
 
 Documents are built from the gold annotations (`corpora/annotations/notices.jsonl`):
 items with their gold ids, text and title spans, so that the aligner is judged
@@ -138,7 +138,7 @@ def evaluate(params: dict[str, Any] | None = None, gold_dir: Path = GOLD_DIR) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policynlp.align.gold", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m policynlp.mapping.gold", description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="directory of gold alignment files")
     args = parser.parse_args(argv)
     print(report(evaluate(gold_dir=args.gold)))

@@ -1,6 +1,6 @@
 """Parent mapping: which items of a local plan implement which items of its parent.
 
-    from policynlp.align import align, resolve_parents, map_corpus
+    from policynlp.mapping import align, resolve_parents, map_corpus
     aln = align(child_doc, parent_doc)          # -> Alignment (SPEC.md)
     parents = resolve_parents(doc, corpus_docs) # -> parent document ids
     alignments = map_corpus(docs)               # every child → parent alignment
@@ -16,9 +16,6 @@ gold alignments in `corpora/alignments/` (`tune`).
 """
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
 
 from .alignment import Alignment, Link, Passage
 from .core import align, align_items, align_prepared
@@ -39,14 +36,3 @@ __all__ = [
     "summary_table",
 ]
 
-
-class _CallableModule(types.ModuleType):
-    """`policynlp.align(child, parent)` is the SPEC's entry point, but importing this
-    package rebinds the attribute `policynlp.align` from that function to the package:
-    calling the package calls `align`, so both spellings keep working."""
-
-    def __call__(self, child: Any, parent: Any, **options: Any) -> Alignment:
-        return align(child, parent, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -210,7 +210,6 @@ def chains(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
     return out
 
 
-_NOTICE_SUFFIXES = (".txt", ".html", ".htm", ".json")
 
 
 def map_directory(
@@ -221,18 +220,10 @@ def map_directory(
     Writes `alignments.jsonl` (one alignment object per line) and `map_summary.txt`
     (the summary table and the chains) into `out_dir`; returns the summary.
     """
-    from ..api import parse
-    from ..textio import read_notice
+    from ..corpus import load_directory, parse_corpus
 
-    files = sorted(p for p in Path(corpus_dir).rglob("*") if p.is_file() and p.suffix.lower() in _NOTICE_SUFFIXES)
-    docs = []
-    for path in progress(files, total=len(files), desc="parse") if progress else files:
-        source = read_notice(path)
-        stripped = source.text.lstrip()
-        if path.suffix.lower() == ".json" and stripped.startswith("{"):
-            docs.append(Document.from_dict(json.loads(stripped)))
-        else:
-            docs.append(parse(source.text, source.id))
+    dataset = load_directory(corpus_dir)  # a manifest.jsonl, when there is one, names the notices
+    docs = list(parse_corpus(dataset, progress=progress).values())
     alignments, via = _map(docs)
     lines = [summary_table(alignments, via)]
     paths = chains(via)

@@ -1,7 +1,7 @@
 """Learn the aligner's parameters from the gold alignments (`corpora/alignments/`).
 
-    python -m policynlp.align.tune              # fit, report, write policynlp/align/params.json
-    python -m policynlp.align.tune --dry-run    # fit and report only
+    python -m policynlp.mapping.tune              # fit, report, write policynlp/mapping/params.json
+    python -m policynlp.mapping.tune --dry-run    # fit and report only
 
 For each setting of the retrieval depth `k` and the least passage score
 `min_score`, the candidate pairs of every gold pair are measured
@@ -278,7 +278,7 @@ def tune(gold_dir: Path = GOLD_DIR) -> tuple[dict[str, Any], str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m policynlp.align.tune", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m policynlp.mapping.tune", description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="directory of gold alignment files")
     parser.add_argument("--out", type=Path, default=PARAMS_PATH, help="where to write the parameters")
     parser.add_argument("--dry-run", action="store_true", help="report only, write nothing")
