@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import InputError
 from .output import atomic_write_text
+from .texttable import table
 
 
 def _progress(iterable, total: int | None = None, desc: str = ""):
@@ -42,23 +43,6 @@ def _load_document(path: str, nlp=None):
     return parse(source.text, source.id, nlp=nlp)
 
 
-def _table(rows: list[list[Any]], headers: list[str]) -> str:
-    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, r in enumerate(cells):
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _width(s: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
 def _document_table(doc) -> str:
     rows = []
     for it in doc.items:
@@ -67,7 +51,7 @@ def _document_table(doc) -> str:
         text = it.text if len(it.text) <= 30 else it.text[:29] + "…"
         rows.append([it.id, text, units, deadlines, "、".join(it.verbs[:4])])
     head = f"{doc.id}: {doc.title or '(no title)'} | {doc.issuer or '-'} | {doc.date or '-'} | {len(doc.items)} items"
-    return head + "\n" + _table(rows, ["id", "text", "units (l/c/r, *=inherited)", "deadlines", "verbs"])
+    return head + "\n" + table(rows, ["id", "text", "units (l/c/r, *=inherited)", "deadlines", "verbs"])
 
 
 def cmd_parse(args: argparse.Namespace) -> int:

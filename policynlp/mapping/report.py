@@ -1,37 +1,12 @@
 """Plain-text tables of alignments (`policynlp align --format table`, `policynlp map`)."""
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Sequence
 
 from ..document import Document
+from ..texttable import clip as _clip
+from ..texttable import table
 from .alignment import Alignment
-
-
-def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _clip(s: str, width: int) -> str:
-    out, w = "", 0
-    for ch in s.replace("\n", " "):
-        cw = _width(ch)
-        if w + cw > width - 1:
-            return out + "…"
-        out, w = out + ch, w + cw
-    return out
-
-
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    """Columns padded to their widest cell (CJK characters count double)."""
-    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
-    lines = []
-    for n, r in enumerate(cells):
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def _item_text(doc: Document | None, item_id: str, width: int = 28) -> str:

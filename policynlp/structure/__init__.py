@@ -13,6 +13,7 @@ from ..normalize import NormalizedText
 from .cells import RawCell, is_unit_cell, split_flat_row, split_line_row, trailing_unit_clause
 from .cover import DATE, Cover, parse_cover
 from .outline import Entry, scan
+from .spans import strip_span
 
 __all__ = ["Structure", "RawItem", "Heading", "parse_structure"]
 
@@ -293,7 +294,7 @@ def _make_item(
                 # One sentence and nothing else: the entry is both heading and text.
                 heading_only = Heading(entry.level, entry.value, heading)
                 path = path + [heading_only]
-                region_text = (body_start, _rstrip(text, body_start, end))
+                region_text = (body_start, strip_span(text, body_start, end)[1])
                 return RawItem(_item_id(path, None, prefix), None, path, region_text, region=(entry.start, end))
             return None
         path = path + [Heading(entry.level, entry.value, heading)]
@@ -302,7 +303,7 @@ def _make_item(
     cells: list[RawCell] = []
     title = None
     layout = "prose"
-    text_span = (body_start, _rstrip(text, body_start, end))
+    text_span = (body_start, strip_span(text, body_start, end)[1])
     if table is not None:
         columns = table.columns
         region = text[body_start:end]
@@ -329,7 +330,7 @@ def _make_item(
         if clause:
             cell, clause_start = clause
             cells = [cell]
-            text_span = (body_start, _rstrip(text, body_start, clause_start))
+            text_span = (body_start, strip_span(text, body_start, clause_start)[1])
         elif len(lines) > 1 and is_unit_cell(text, *lines[-1], matcher):
             # A unit cell on its own last line: a one-row table without its header.
             cells = [RawCell("", "unit", lines[-1])]
@@ -351,12 +352,6 @@ def _lines(text: str, start: int, end: int) -> list[Span]:
         if e > s:
             out.append((s, e))
     return out
-
-
-def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t\n\u3000":
-        end -= 1
-    return end
 
 
 def _item_id(path: list[Heading], value: int | None, prefix: str) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..lexicon import CUE_PATTERN, UnitMatcher
+from .spans import strip_span
 
 Span = tuple[int, int]
 
@@ -108,14 +109,14 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
         # task title | units | requirement: the first run after a non-empty title.
         run = _first_cell_run(text, start, runs, matcher)
         if run is None:
-            return [RawCell(names[text_before[-1]] if text_before else "工作任务", "text", _trim(text, start, end))]
+            return [RawCell(names[text_before[-1]] if text_before else "工作任务", "text", strip_span(text, start, end))]
         empty_lead = text[run.start - 1] in " \t\u3000"
         run = _cut_requirement_subject(text, run, end, empty_lead)
-        cells = [RawCell(names[text_before[-1]], "task", _trim(text, start, run.start))]
+        cells = [RawCell(names[text_before[-1]], "task", strip_span(text, start, run.start))]
         # A space before the units is an empty lead cell: every unit is in the last column.
         cells += _unit_cells(text, run, unit_cols[-1:] if empty_lead else unit_cols)
         req_col = names[text_after[0]]
-        req = _trim(text, run.end, end)
+        req = strip_span(text, run.end, end)
         if req[1] > req[0]:
             cells.append(RawCell(req_col, "req", req))
         return cells
@@ -125,12 +126,12 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
         timed = _timed_unit_cells(text, start, end, runs, unit_cols, time_cols[0])
         if timed:
             return timed
-    tail = _trim(text, start, end)
+    tail = strip_span(text, start, end)
     run = runs[-1] if runs and not text[runs[-1].end : tail[1]].strip(" \t\u3000。") else None
     text_col = names[text_before[-1]] if text_before else "工作任务"
     if run is None:
         return [RawCell(text_col, "text", tail)]
-    cells = [RawCell(text_col, "text", _trim(text, start, run.start))]
+    cells = [RawCell(text_col, "text", strip_span(text, start, run.start))]
     cells += _unit_cells(text, run, unit_cols)
     return cells
 
@@ -169,7 +170,7 @@ def _timed_unit_cells(text: str, start: int, end: int, runs: list[Run], unit_col
     if not cells:
         return []
     # The text runs over earlier sub-rows' cells: a span cannot skip them.
-    return [RawCell("具体内容", "text", _trim(text, start, last_unit))] + cells
+    return [RawCell("具体内容", "text", strip_span(text, start, last_unit))] + cells
 
 
 def _cut_requirement_subject(text: str, run: Run, row_end: int, empty_lead: bool) -> Run:
@@ -279,7 +280,7 @@ def trailing_unit_clause(text: str, start: int, end: int, matcher: UnitMatcher) 
         while u_end > u_start and text[u_end - 1] in "。）) ":
             u_end -= 1
         if unit_coverage(text, u_start, u_end, matcher) >= 0.6:
-            return RawCell(labelled.group("label"), "unit", _trim(text, u_start, u_end)), clause_start
+            return RawCell(labelled.group("label"), "unit", strip_span(text, u_start, u_end)), clause_start
     if seg_end > start and text[seg_end - 1] in "）)":
         opening = max(text.rfind("（", start, seg_end), text.rfind("(", start, seg_end))
         if opening > start:
@@ -287,11 +288,3 @@ def trailing_unit_clause(text: str, start: int, end: int, matcher: UnitMatcher) 
             if CUE_PATTERN.search(text, inner[0], inner[1]) and unit_coverage(text, *inner, matcher) >= 0.75:
                 return RawCell("", "unit", inner), opening
     return None
-
-
-def _trim(text: str, s: int, e: int) -> Span:
-    while s < e and text[s] in " \t\n\u3000":
-        s += 1
-    while e > s and text[e - 1] in " \t\n\u3000":
-        e -= 1
-    return s, e

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .spans import skip_blanks, strip_span
+
 Span = tuple[int, int]
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号|[\u4e00-\u9fff]{2,8}\d{4}\.\d{1,4}号")
@@ -65,14 +67,6 @@ def date_value(m: re.Match[str]) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _strip(text: str, s: int, e: int) -> Span:
-    while s < e and text[s] in " \t\n\u3000":
-        s += 1
-    while e > s and text[e - 1] in " \t\n\u3000":
-        e -= 1
-    return s, e
-
-
 def _find_title(text: str, start: int, end: int) -> Span | None:
     """The title: the first short segment near the top that ends like a title."""
     window = text[start : min(end, start + 300)]
@@ -87,11 +81,11 @@ def _find_title(text: str, start: int, end: int) -> Span | None:
         if following and following not in " \t\n\u3000：:，" and not _DOC_NUMBER.match(window, seg_end):
             if not window[seg_end:].startswith(("各", "区", "市", "县", "省", "局", "机关")):
                 continue
-        s, e = _strip(text, start + seg_start, start + seg_end)
+        s, e = strip_span(text, start + seg_start, start + seg_end)
         # A doc number printed on the same line before the title is not part of it.
         dm = _DOC_NUMBER.match(text, s)
         if dm:
-            s, e = _strip(text, dm.end(), e)
+            s, e = strip_span(text, dm.end(), e)
         if e - s >= 6:
             return s, e
     return None
@@ -122,7 +116,7 @@ def _split_units(text: str, start: int, end: int) -> list[Span]:
     pieces = []
     pos = start
     for part in text[start:end].split("、"):
-        pieces.append(_strip(text, pos, pos + len(part)))
+        pieces.append(strip_span(text, pos, pos + len(part)))
         pos += len(part) + 1
     matcher = default_matcher()
 
@@ -135,7 +129,7 @@ def _split_units(text: str, start: int, end: int) -> list[Span]:
 
     if len(pieces) > 1 and all(complete(p) for p in pieces):
         return [p for p in pieces if p[1] > p[0]]
-    whole = _strip(text, start, end)
+    whole = strip_span(text, start, end)
     return [whole] if whole[1] > whole[0] else []
 
 
@@ -176,20 +170,20 @@ def parse_cover(text: str, start: int, end: int) -> Cover:
     if title and title[0] - pos <= 60:
         cover.title = title
         if cover.doc_number is None:
-            after = _DOC_NUMBER.match(text, title[1]) or _DOC_NUMBER.match(text, _skip_space(text, title[1]))
+            after = _DOC_NUMBER.match(text, title[1]) or _DOC_NUMBER.match(text, skip_blanks(text, title[1]))
             if after:
                 cover.doc_number = (after.start(), after.end())
         pos = max(title[1], cover.doc_number[1] if cover.doc_number else 0)
-    rec = _find_recipients(text, _skip_space(text, pos), end)
+    rec = _find_recipients(text, skip_blanks(text, pos), end)
     if rec is None:
         if cover.title is None:
             return cover
         # A plan printed under its own title, with no cover notice around it.
         cover.plan_title, cover.title = cover.title, None
-        cover.plan = (_skip_space(text, pos), end)
+        cover.plan = (skip_blanks(text, pos), end)
         return cover
     cover.recipients, pos = rec
-    body_start = _skip_space(text, pos)
+    body_start = skip_blanks(text, pos)
     sig = _find_signature(text, body_start, end)
     if sig is None:
         cover.body = (body_start, end)
@@ -204,14 +198,14 @@ def parse_cover(text: str, start: int, end: int) -> Cover:
     for nm in _ATTACHMENT_NOTE.finditer(text, body_start, body_end):
         note = nm
     if note:
-        cover.attachment_note = _strip(text, note.start(), body_end)
+        cover.attachment_note = strip_span(text, note.start(), body_end)
         body_end = note.start()
-    cover.body = _strip(text, body_start, body_end)
+    cover.body = strip_span(text, body_start, body_end)
     after = dmatch.end()
     pm = _PUBLICITY.match(text, after)
     if pm:
         after = pm.end()
-    after = _skip_space(text, after)
+    after = skip_blanks(text, after)
     plan_title = _plan_title(text, after, end) if end > after else None
     body_has_plan = bool(re.search(r"(?:^|[。：:\s])一、", text[cover.body[0] : cover.body[1]]))
     if plan_title or (end - after >= _PLAN_MIN_CHARS and not body_has_plan):
@@ -232,7 +226,7 @@ def _plan_title(text: str, start: int, end: int) -> Span | None:
     pos = start
     m = re.match(r"附\s*件\s*[0-9一二三四五六七八九十]*\s*[：:]?\s*", text[pos:end])
     if m:
-        pos = _skip_space(text, pos + m.end())
+        pos = skip_blanks(text, pos + m.end())
     window = text[pos : min(end, pos + 120)]
     tm = re.match(
         r"[^。；：\n]{4,80}?(?:工作要点分工方案|分工方案|实施方案|工作方案|方案|主要任务分解表|任务分解表|分解表|主要任务|工作要点|要点|实施意见|意见|安排|计划)",
@@ -240,10 +234,4 @@ def _plan_title(text: str, start: int, end: int) -> Span | None:
     )
     if not tm:
         return None
-    return _strip(text, pos, pos + tm.end())
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\n\u3000":
-        pos += 1
-    return pos
+    return strip_span(text, pos, pos + tm.end())
