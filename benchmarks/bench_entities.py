@@ -42,16 +42,9 @@ from typing import Any, Iterable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ANNOTATIONS, import_jionlp, machine, progress, quiet_jieba, write_json  # noqa: E402
 
+from policynlp.peers.sequences import score as prf  # noqa: E402
+
 Span = tuple[int, int]
-
-
-def prf(pred: Iterable, gold: Iterable) -> dict[str, float | int]:
-    pred, gold = set(pred), set(gold)
-    tp = len(pred & gold)
-    p = tp / len(pred) if pred else 0.0
-    r = tp / len(gold) if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": p, "r": r, "f": f, "tp": tp, "pred": len(pred), "gold": len(gold)}
 
 
 def prf_labelled(pred: list[tuple[int, int, str | None]], gold: set[tuple[int, int, str]]) -> dict[str, float | int]:
