@@ -31,13 +31,13 @@ _NOT_UNIT_ENDINGS = re.compile(
     r"全部|内部|局部|外部|干部|各部|好处|到处|之处|查处|惩处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
     r"股份|股权|中心工作|中心城区|核心|重心|信心|耐心|用心|民心|决心|责任心|议事处|出处|厅堂|本单位|本机关|本部门)$"
 )
-_STOP = "的在对向请按要将把被为是于从给等或并以了经报由及、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】"
+_STOP = "的在对向请按要将把被为是于从给等或并以了经报由及、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】.．·/\\-"
 _CORE = rf"[^{_STOP}\d]"
 # Units that are collectives of a territory without a suffix.
 _COLLECTIVES = r"各设区市|各县（市、区）|各县\(市、区\)|各地区各部门|各地各部门|各地区|各级各部门|各级各类|各级政府|各级行政机关|中央驻闽有关机构"
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
 # A suffix character that begins another word is no suffix: 办法, 办理, 处理, 处罚, 室内.
-_NOT_SUFFIX_AFTER = "(?![法理好事件结罚置分内员])"
+_NOT_SUFFIX_AFTER = "(?![法理好事件结罚置内员])(?!(?<=处)分)"
 _UNIT_GRAMMAR = re.compile(
     rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}){_NOT_SUFFIX_AFTER}|{_COLLECTIVES})"
     rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}|街道办)[）)])?"
@@ -124,17 +124,24 @@ class UnitMatcher:
         """Non-overlapping unit candidates in `text`, in order.
 
         Gazetteer names win over grammar candidates they overlap, unless the
-        grammar's candidate ends with them: `区管委会办公室` is one name even
-        when `办公室` alone is a known one (but `平潭综合实验区利用政府` is not).
+        grammar's candidate ends with them (`区管委会办公室` is one name even
+        when `办公室` alone is a known one) or scopes them with a jurisdiction
+        and a bare suffix (`各设区市政府`, `县各部门单位`); `平潭综合实验区利用政府`
+        is not a name.
         """
         gaz = self.gazetteer_spans(text)
         grammar = self.grammar_spans(text)
         out = []
         def absorbs(c: UnitSpan, g: UnitSpan) -> bool:
-            # c ends with g and holds no other known name: not two names run together.
-            return c.start < g.start and g.end == c.end and not any(
-                o is not g and c.start <= o.start and o.end <= c.end for o in gaz
+            if not (c.start <= g.start and g.end <= c.end and (c.start, c.end) != (g.start, g.end)):
+                return False
+            # c ends with g (区管委会 + 办公室), or is g plus a bare suffix (各设区市 + 政府),
+            # and holds no other known name: not two names run together.
+            left, right = text[c.start : g.start], text[g.end : c.end]
+            longer = (left and not right) or (
+                right in _SUFFIX_SET and (not left or bool(_JURISDICTION_PREFIX.fullmatch(left)))
             )
+            return longer and not any(o is not g and c.start <= o.start and o.end <= c.end for o in gaz)
 
         for g in gaz:
             if not any(absorbs(c, g) for c in grammar):
@@ -171,6 +178,9 @@ def _extend_to_suffix(text: str, start: int, end: int) -> int:
     return best
 
 
+_SUFFIX_SET = frozenset(UNIT_SUFFIXES)
+# What a known name may be scoped by inside a longer one: 县 + 各部门 + 单位.
+_JURISDICTION_PREFIX = re.compile(r"[省市县区镇乡]|[省市县区]直|[省市县区]属")
 _SUFFIXES_BY_LENGTH = {n: frozenset(s for s in UNIT_SUFFIXES if len(s) == n) for n in {len(s) for s in UNIT_SUFFIXES}}
 
 

@@ -196,7 +196,13 @@ class UnitsComponent:
                 spans = matcher.find(text[s:e]) if cell else matcher.gazetteer_spans(text[s:e])
                 chosen = [(s + u.start, s + u.end) for u in spans if u.source == "gazetteer" and free(s + u.start, s + u.end, [])]
             for a, b in learned:
-                if s <= a and b <= e and free(a, b, chosen) and (cell or plausible_in_text(text[a:b], known)):
+                if not (s <= a and b <= e) or not (cell or plausible_in_text(text[a:b], known)):
+                    continue
+                inside = [(x, y) for x, y in chosen if a <= x and y <= b]
+                # A learned name that contains one known name is its longer reading: 省政府法制办.
+                if len(inside) == 1 and inside[0] != (a, b):
+                    chosen.remove(inside[0])
+                if free(a, b, chosen):
                     chosen.append((a, b))
             if self.use_rules and cell:
                 for u in matcher.grammar_spans(text[s:e]):

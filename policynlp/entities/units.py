@@ -34,7 +34,7 @@ _SUBJECT_TAIL = re.compile(
 )
 _SUBJECT_LEAD_IN = re.compile(r"(?:^|[，,；;。：:]|由)\s*$")
 # After a unit at the start of a clause: it owns what follows (各部门政务公开清单), not the task.
-_POSSESSIVE = re.compile(r"^(?:的|之|所|政务|信息|网站|门户|文件|公报|权责|清单)")
+_POSSESSIVE = re.compile(r"^(?:的|之|所|政务|信息|网站|门户|文件|公报|权责|清单|规章|名义|决策|部署|要求|常务|领导|同意|批准|印发|制定的|出台的)")
 # Co-ordinated generic bodies that do not end the subject: 各级政府和有关部门负责…
 _GENERIC_TAIL = re.compile(r"^(?:和|及|与|以及)(?:其)?(?:有关|相关|所属|工作)?(?:部门|单位|机构)")
 _LEADING_VERB = re.compile(r"^(?:推动|鼓励|督促|指导|支持|要求|组织|推进|加强|通过|围绕|依托|配合|协调|会同|对)")
