@@ -196,7 +196,8 @@ class UnitsComponent:
                 spans = matcher.find(text[s:e]) if cell else matcher.gazetteer_spans(text[s:e])
                 chosen = [(s + u.start, s + u.end) for u in spans if u.source == "gazetteer" and free(s + u.start, s + u.end, [])]
             for a, b in learned:
-                if not (s <= a and b <= e) or not (cell or plausible_in_text(text[a:b], known)):
+                # With the rules switched off, the recogniser's names are taken as they are.
+                if not (s <= a and b <= e) or not (cell or not self.use_rules or plausible_in_text(text[a:b], known)):
                     continue
                 inside = [(x, y) for x, y in chosen if a <= x and y <= b]
                 # A learned name that contains one known name is its longer reading: 省政府法制办.
