@@ -37,7 +37,7 @@ import time
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ANNOTATIONS, import_jionlp, machine, progress, quiet_jieba, write_json  # noqa: E402

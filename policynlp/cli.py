@@ -9,20 +9,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from .errors import InputError
-from .output import atomic_write_text
+from .output import atomic_write_text, progress
 from .texttable import table
-
-
-def _progress(iterable, total: int | None = None, desc: str = ""):
-    """tqdm on a terminal, a plain iterator otherwise."""
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        return tqdm(iterable, total=total, desc=desc, unit="notice")
-    return iterable
 
 
 def _load_document(path: str, nlp=None):
@@ -60,7 +50,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     nlp = load(args.model) if args.model else None
     if args.model and not Path(args.model).is_dir():
         raise InputError(f"{args.model}: no such model directory")
-    docs = [_load_document(f, nlp) for f in _progress(args.files, len(args.files), "parse")]
+    docs = [_load_document(f, nlp) for f in progress(args.files, len(args.files), "parse")]
     fmt = args.format or ("json" if len(docs) == 1 else "jsonl")
     if fmt == "json" and len(docs) > 1:
         fmt = "jsonl"
@@ -99,7 +89,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a directory")
-    report = map_directory(corpus, Path(args.out), progress=_progress)
+    report = map_directory(corpus, Path(args.out), progress=progress)
     sys.stdout.write(report + "\n")
     return 0
 

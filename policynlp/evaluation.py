@@ -168,13 +168,12 @@ def evaluate_command(data: Sequence[str], model: str | None, *, cv: bool = False
     import datetime
 
     from .api import load
-    from .cli import _progress
-    from .output import atomic_write_text
+    from .output import atomic_write_text, progress
 
     notices = load_annotations(data)
     if cv:
-        full = cross_validate(notices, progress=_progress)
-        alone = cross_validate(notices, statistical_only=True, progress=_progress)
+        full = cross_validate(notices, progress=progress)
+        alone = cross_validate(notices, statistical_only=True, progress=progress)
         out = [format_scores(full, "leave-one-notice-out, full pipeline"),
                format_scores(alone, "leave-one-notice-out, statistical recogniser alone (no rules, no gazetteer)")]
         report: dict[str, Any] = {

@@ -1,7 +1,8 @@
-"""Writing results: atomically, so a failed run never leaves a half-written file."""
+"""Writing results (atomically, so a failed run never leaves a half-written file) and showing progress."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,3 +18,12 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def progress(iterable, total: int | None = None, desc: str = ""):
+    """tqdm on a terminal, the plain iterable otherwise."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(iterable, total=total, desc=desc, unit="notice")
+    return iterable

@@ -3,7 +3,7 @@
     policynlp train corpora/annotations/notices.jsonl --output models/unit_recognizer
 
 writes `crf.model`, `gazetteer.txt` (every annotated unit name, normalised)
-and `meta.json` (data, parameters, seed). Training is deterministic: the same
+and `meta.json` (data and parameters). Training is deterministic: the same
 data gives the same model and the same scores.
 """
 from __future__ import annotations

@@ -11,7 +11,6 @@ characters that can end a unit name (so running prose costs little) and writes
 from __future__ import annotations
 
 import json
-import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,7 +61,7 @@ def _tags(n: int, spans: Iterable[Span], offset: int) -> list[str]:
 
 
 @dataclass
-class Sequence_:
+class Window:
     """One window of text to label: its offsets, characters and per-char context."""
 
     start: int
@@ -70,7 +69,7 @@ class Sequence_:
     zone: list[str]  # "cell" inside a unit cell, else "text"
 
 
-def features(seq: Sequence_, matcher: UnitMatcher | None, use_gazetteer: bool) -> list[list[str]]:
+def features(seq: Window, matcher: UnitMatcher | None, use_gazetteer: bool) -> list[list[str]]:
     """Feature strings for every character of a sequence."""
     text = seq.chars
     n = len(text)
@@ -113,7 +112,7 @@ def features(seq: Sequence_, matcher: UnitMatcher | None, use_gazetteer: bool) -
 _SUFFIX_SET = frozenset(UNIT_SUFFIXES)
 
 
-def windows(text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Sequence_]:
+def windows(text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Window]:
     """Windows of item regions around characters that can end a unit name.
 
     `regions` are (item region, unit cells of the item).
@@ -132,20 +131,19 @@ def windows(text: str, regions: Sequence[tuple[Span, list[Span]]]) -> list[Seque
                 spans.append([a, b])
         for a, b in spans:
             zone = ["cell" if any(cs <= j < ce for cs, ce in cells) else "text" for j in range(a, b)]
-            out.append(Sequence_(a, text[a:b], zone))
+            out.append(Window(a, text[a:b], zone))
     return out
 
 
-def decode(seq: Sequence_, labels: list[str]) -> list[Span]:
+def decode(seq: Window, labels: list[str]) -> list[Span]:
+    """BIO labels → spans in text offsets (an I with nothing open starts a name)."""
     spans = []
     start = None
     for i, lab in enumerate(labels + ["O"]):
-        if lab == "B" or lab == "O" or (lab == "I" and start is None):
+        if lab != "I" or start is None:
             if start is not None:
                 spans.append((seq.start + start, seq.start + i))
-                start = None
-            if lab == "B" or (lab == "I"):
-                start = i
+            start = None if lab == "O" else i
     return spans
 
 
@@ -191,14 +189,12 @@ def train_crf(
     c1: float = 0.05,
     c2: float = 0.01,
     max_iterations: int = 150,
-    seed: int = 0,
 ) -> None:
     """Train on (normalised text, item regions with cells, gold unit spans, gazetteer matcher) tuples.
 
     Each example brings its own matcher so that, in training, gazetteer tags come
     from the *other* notices' names (as they will for an unseen notice).
     """
-    random.seed(seed)
     trainer = pycrfsuite.Trainer(verbose=False)
     for text, regions, gold, matcher in examples:
         for seq in windows(text, regions):

@@ -1,7 +1,7 @@
 """Plain-text tables of alignments (`policynlp align --format table`, `policynlp map`)."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Sequence
 
 from ..document import Document
 from ..texttable import clip as _clip

@@ -23,6 +23,8 @@ _PREAMBLE = re.compile(r"指导思想|总体要求|工作目标|基本原则|工
 # `附件226个试点领域分解表` is 附件2 + `26个…`: a lone digit before a count.
 _ATTACHMENT_HEAD = re.compile(r"附\s*件\s*(?:(?P<n>[1-9])(?=\d{1,3}个)|(?P<n2>[1-9]\d?)(?![\d、，,]))")
 _ATTACHMENT_LIST = re.compile(r"附\s*件\s*[：:]")
+# What may follow a plan's own 成文日期: `印发`, `（此件主动公开）`.
+_AFTER_SIGNATURE = re.compile(r"\s*(?:印发)?\s*(?:[（(]此件[^）)]{0,8}[）)])?\s*")
 _CLOSING = re.compile(r"特此(?:通知|函告|通告|公告|批复)[。！]?\s*$")
 _ISSUER_TAIL = re.compile(r"(?:办公厅|办公室|人民政府|政府|管委会|委员会|局|厅|委|办|中心)\s*$")
 
@@ -138,7 +140,7 @@ def _note_end(text: str, note_start: int, limit: int) -> int:
 def _trailing_signature(text: str, p0: int, end: int) -> int | None:
     """Start of the plan's own 署名 + 成文日期 at its very end, if it has one."""
     for d in DATE.finditer(text, max(p0, end - 60), end):
-        if text[d.end() : end].strip(" \t\n\u3000（）()此件主动公开发布印发"):
+        if not _AFTER_SIGNATURE.fullmatch(text, d.end(), end):
             continue
         lead = text[max(p0, d.start() - 40) : d.start()].rstrip(" \t\n\u3000")
         issuer = re.search(r"[\u4e00-\u9fff（）()]+$", lead)

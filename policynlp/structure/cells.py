@@ -23,7 +23,6 @@ Span = tuple[int, int]
 
 _JOIN = re.compile(r"[、，,；;]|和|及")
 _CUE_ONLY = re.compile(rf"^(?:\s|[、，,；;]|{CUE_PATTERN.pattern})*$")
-_SUBJECT_FOLLOW = re.compile(r"\s*(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)?)?\s*(?:和|与|及)?[^。；]{0,12}?(?:要|应|须|需|可)")
 _SUBJECT_FOLLOW_STRICT = re.compile(
     r"(?:等(?:有关|相关)?(?:行业主管部门|主管部门|部门|单位)|主要负责人|主要负责同志|要|应当|应|须|需|的|和|与|及(?!时))"
 )
@@ -236,11 +235,10 @@ def split_line_row(text: str, lines: list[Span], columns: list[tuple[str, str]],
     units: list[Span] = []
     times: list[Span] = []
     for s, e in lines:
+        # The first unit-like line after the text starts the cells; every line after it is a cell.
         if units or (body and is_unit_cell(text, s, e, matcher)):
             if time_cols and _DEADLINE_CELL.fullmatch(text[s:e].strip()):
                 times.append((s, e))
-            elif is_unit_cell(text, s, e, matcher) or not units:
-                units.append((s, e))
             else:
                 units.append((s, e))
         else:
@@ -250,7 +248,8 @@ def split_line_row(text: str, lines: list[Span], columns: list[tuple[str, str]],
         cells.append(RawCell(text_col, "req", (body[0][0], body[-1][1])))
     # Cells align to the right: a row printing fewer unit cells than columns
     # lost its left-hand ones to cells merged with the rows above.
-    for col, span in zip(unit_cols[len(unit_cols) - len(units) :] if len(units) <= len(unit_cols) else unit_cols, units[-len(unit_cols):] if unit_cols else units):
+    kept = units[-len(unit_cols) :] if unit_cols else []
+    for col, span in zip(unit_cols[len(unit_cols) - len(kept) :], kept):
         cells.append(RawCell(col, "unit", span))
     for col, span in zip(time_cols, times):
         cells.append(RawCell(col, "time", span))
