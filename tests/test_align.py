@@ -27,11 +27,9 @@ GOLD = {g.name: g for g in load_gold()}
 # parameters reach (fitted on all gold pairs; `python -m policynlp.mapping.tune` reports them
 # held out too). They are rewritten rather than copied: links that rest on meaning, not on shared text.
 SHORT_OF_TARGETS = {
-    "pingtan-23555__pingtan-23553": "precision 0.86, recall 0.55, relations 0.67, unmatched sets wrong: a plan "
-    "written from the provincial notice more than from this one (配齐专职人员, the schedule rows A1.*)",
-    "pingtan-23677__pingtan-23553": "recall 0.67, relations 0.83, unmatched sets wrong: paraphrased tasks "
-    "(公开属性, 第一平台, 监督评估 → 责任落实)",
-    "pingtan-23677__pingtan-23555": "relations 0.83: 强化监督检查 → 强化责任落实 reworded past what words show, read as partial",
+    "pingtan-23555__pingtan-23553": "precision 0.70, recall 0.64, unmatched sets wrong: a plan written from the "
+    "provincial notice more than from this one (配齐专职人员, the schedule rows A1.*)",
+    "pingtan-23677__pingtan-23553": "recall 0.70, unmatched sets wrong: paraphrased tasks (公开属性, 第一平台, 监督评估 → 责任落实)",
 }
 
 
@@ -113,9 +111,9 @@ def test_gold_pairs_overall() -> None:
         predicted += r["predicted"]
         links += r["links"]
         right += round(r["relation_accuracy"] * r["correct"])
-    assert correct / predicted >= 0.98
-    assert correct / links >= 0.93
-    assert right / correct >= 0.95
+    assert correct / predicted >= 0.97
+    assert correct / links >= 0.94
+    assert right / correct >= 0.98
 
 
 def test_localised_table_links_row_to_row() -> None:
