@@ -4,7 +4,7 @@ Three learners, trained on the same folds of corpora/annotations/notices.jsonl
 in the same run, each scored on the held-out notice's unit names:
 
 - crf:   policynlp's own statistical recogniser alone (python-crfsuite CRF,
-         gazetteer off: `policynlp.training.train_model(..., use_gazetteer=False)`,
+         as shipped, no gazetteer features: `policynlp.training.train_model(...)`,
          applied with `load_crf(dir).predict(text, regions)`, no rules);
 - hanlp: HanLP 2.1.5's BiLSTM-CRF (`RNNNamedEntityRecognizer`) with its CRF axis
          corrected (`policynlp.peers.hanlp_ner`), random character embeddings;
@@ -106,7 +106,8 @@ def run_fold(task: dict[str, Any]) -> dict[str, Any]:
     p = prepare(held, unit_names(train))
     gold = gold_in_regions(p.gold_units, p.regions)
     test_seqs = sentences(item_sequences(p.nt.text, p.regions, p.gold_units))
-    train_seqs = [s for n in train for s in task["train_seqs"][n.id]]
+    # Training notices parsed as train_model parses them: each with the other training notices' names.
+    train_seqs = [s for n in train for s in sentences(item_sequences(*_data(prepare(n, unit_names([m for m in train if m is not n])))))]
     n_chars = sum(b - a for (a, b), _ in p.regions)
     seed = task["seed"]
     out: dict[str, Any] = {"held_out": held.id, "gold": len(gold), "test_chars": n_chars,
@@ -121,7 +122,7 @@ def run_fold(task: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"bench_{held.id}_") as tmp:
         if "crf" in task["learners"]:
             with Clock() as tr:
-                model_dir = train_model(train, Path(tmp) / "crf", use_gazetteer=False)
+                model_dir = train_model(train, Path(tmp) / "crf")
                 crf = load_crf(model_dir)
             with Clock() as pr:
                 spans = sorted(set(crf.predict(p.nt.text, p.regions)))
@@ -207,8 +208,6 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.path.insert(0, str(ROOT))
     from policynlp.annotations import load_annotations
-    from policynlp.peers.sequences import item_sequences, sentences
-    from policynlp.training import prepare
 
     learners = [x for x in args.learners.split(",") if x]
     unknown = set(learners) - set(LEARNERS)
@@ -226,10 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             if missing:
                 ap.error(f"not an annotated notice with items: {missing}")
             held = wanted
-    # Training sequences of every notice, parsed as train_model parses them without a gazetteer.
-    train_seqs = {n.id: sentences(item_sequences(*_data(prepare(n, [])))) for n in notices}
     spacy_overrides = {"training.max_steps": args.spacy_steps} if args.spacy_steps else {}
-    tasks = [{"data": args.data, "held": h, "learners": learners, "seed": args.seed, "train_seqs": train_seqs,
+    tasks = [{"data": args.data, "held": h, "learners": learners, "seed": args.seed,
               "hanlp": {"epochs": args.hanlp_epochs, "batch_size": args.hanlp_batch_size, "lr": args.hanlp_lr},
               "spacy_config": args.spacy_config, "spacy_overrides": spacy_overrides} for h in held]
 

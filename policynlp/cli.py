@@ -97,7 +97,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .training import train_command
 
-    sys.stdout.write(train_command(args.data, args.output, args.dev) + "\n")
+    sys.stdout.write(train_command(args.data, args.output, args.dev, args.gazetteer_features) + "\n")
     return 0
 
 
@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", nargs="+", metavar="DATA")
     p.add_argument("--output", required=True, metavar="MODEL_DIR")
     p.add_argument("--dev", nargs="+", metavar="DATA")
+    p.add_argument("--gazetteer-features", action="store_true",
+                   help="give the recogniser gazetteer tags as features (measured worse on unseen notices; see models/README.md)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("evaluate", help="score the pipeline on annotated notices")

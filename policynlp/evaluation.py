@@ -118,25 +118,28 @@ def evaluate_notices(notices: Sequence[AnnotatedNotice], nlp: Language) -> dict[
     return {"all": score_examples(examples), "per_notice": per_notice}
 
 
-def cross_validate(notices: Sequence[AnnotatedNotice], *, statistical_only: bool = False,
-                   progress=None) -> dict[str, Any]:
-    """Leave-one-notice-out: train on the others (gazetteer included), score the held-out notice."""
+def cross_validate(notices: Sequence[AnnotatedNotice], *, progress=None) -> dict[str, dict[str, Any]]:
+    """Leave-one-notice-out: train on the others, score the held-out notice with the full
+    pipeline (rules and gazetteer of the training notices) and with the statistical
+    recogniser alone (no rules, no gazetteer in the units; the structure stage, shared by
+    every learner, reads the training notices' names), one model per fold."""
     from .pipeline import build
     from .training import train_model
 
-    examples = []
-    per_notice = {}
+    runs: dict[str, dict[str, Any]] = {"full": {"examples": [], "per_notice": {}}, "statistical": {"examples": [], "per_notice": {}}}
     scored = [n for n in notices if n.items]
     iterator = progress(scored, len(scored), "folds") if progress else scored
     with tempfile.TemporaryDirectory() as tmp:
         for held in iterator:
-            train = [n for n in notices if n is not held]
-            model_dir = train_model(train, Path(tmp) / held.id, use_gazetteer=not statistical_only)
-            nlp = build(model_dir, use_rules=not statistical_only)
-            ex = example_for(held, nlp)
-            examples.append(ex)
-            per_notice[held.id] = score_examples([ex])
-    return {"all": score_examples(examples), "per_notice": per_notice, "fold_average": fold_average(per_notice)}
+            model_dir = train_model([n for n in notices if n is not held], Path(tmp) / held.id)
+            for name, use_rules in (("full", True), ("statistical", False)):
+                ex = example_for(held, build(model_dir, use_rules=use_rules))
+                runs[name]["examples"].append(ex)
+                runs[name]["per_notice"][held.id] = score_examples([ex])
+    return {
+        name: {"all": score_examples(r["examples"]), "per_notice": r["per_notice"], "fold_average": fold_average(r["per_notice"])}
+        for name, r in runs.items()
+    }
 
 
 def fold_average(per_notice: dict[str, dict[str, dict[str, float]]]) -> dict[str, float]:
@@ -172,8 +175,8 @@ def evaluate_command(data: Sequence[str], model: str | None, *, cv: bool = False
 
     notices = load_annotations(data)
     if cv:
-        full = cross_validate(notices, progress=progress)
-        alone = cross_validate(notices, statistical_only=True, progress=progress)
+        runs = cross_validate(notices, progress=progress)
+        full, alone = runs["full"], runs["statistical"]
         out = [format_scores(full, "leave-one-notice-out, full pipeline"),
                format_scores(alone, "leave-one-notice-out, statistical recogniser alone (no rules, no gazetteer)")]
         report: dict[str, Any] = {
@@ -181,6 +184,7 @@ def evaluate_command(data: Sequence[str], model: str | None, *, cv: bool = False
             "full": full["all"],
             "statistical": alone["all"],
             "fold_average_unit_names_f1": alone["fold_average"]["unit_names"],
+            "fold_average": {"full": full["fold_average"], "statistical": alone["fold_average"]},
             "per_notice": {"full": full["per_notice"], "statistical": alone["per_notice"]},
         }
         if curve:
@@ -213,7 +217,7 @@ def learning_curve(notices: Sequence[AnnotatedNotice], sizes: Sequence[int] | No
     points = []
     with tempfile.TemporaryDirectory() as tmp:
         for k in sizes:
-            model_dir = train_model(pool[:k], Path(tmp) / f"n{k}", use_gazetteer=False)
+            model_dir = train_model(pool[:k], Path(tmp) / f"n{k}")
             nlp = build(model_dir, use_rules=False)
             s = score_examples([example_for(n, nlp) for n in test])
             points.append({"train_notices": k, "unit_names_f1": s["unit_names"]["f"], "units_f1": s["units"]["f"]})

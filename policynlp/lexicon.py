@@ -21,23 +21,24 @@ UNIT_SUFFIXES = sorted(
     """领导小组成员各单位 领导小组办公室 领导小组 管理委员会 管委会 委员会 党工委 工委 党委 办公厅 办公室
     街道办事处 办事处 街道办 人民政府 政府 片区管理局 管理局 监管局 服务中心 交易中心 信息中心 中心 分局 局 厅
     卫计委 网信办 公开办 审改办 效能办 数字办 扶贫办 委 办 处室 处 室 部门 单位 机关 机构 直属机构 事业单位 国企
-    支行 银保监局 证监局 窗口 法院 检察院 档案馆 图书馆 联席办 新闻办 督查室""".split(),
+    支行 银保监局 证监局 窗口 法院 检察院 档案馆 图书馆 联席办 新闻办 督查室 部""".split(),
     key=len,
     reverse=True,
 )
 # Words ending in a suffix that are not units (举办, 网站 …) and characters a name never holds.
 _NOT_UNIT_ENDINGS = re.compile(
     r"(?:(?<!公)开办|举办|创办|承办|主办|督办|交办|转办|代办|查办|包办|网办|通办|联办|好办|快办|掌上办|一次办|马上办|就近办|"
-    r"全部|内部|局部|外部|干部|各部|好处|到处|之处|查处|惩处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
+    r"全部|内部|局部|外部|干部|各部|总部|本部|东部|西部|南部|北部|中部|俱乐部|底部|顶部|头部|首部|细部|好处|到处|之处|查处|惩处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
     r"股份|股权|中心工作|中心城区|核心|重心|信心|耐心|用心|民心|决心|责任心|议事处|出处|厅堂|本单位|本机关|本部门)$"
 )
 _STOP = "的在对向请按要将把被为是于从给等或并以了经报由及、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】.．·/\\-"
-_CORE = rf"[^{_STOP}\d]"
+# 经 stops a name (经区办审核) except where it begins one (经发局, 经信委, 经济信息中心).
+_CORE = rf"(?:[^{_STOP}\d]|经(?=[发信济贸]))"
 # Units that are collectives of a territory without a suffix.
 _COLLECTIVES = r"各设区市|各县（市、区）|各县\(市、区\)|各地区各部门|各地各部门|各地区|各级各部门|各级各类|各级政府|各级行政机关|中央驻闽有关机构"
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
 # A suffix character that begins another word is no suffix: 办法, 办理, 处理, 处罚, 室内.
-_NOT_SUFFIX_AFTER = "(?![法理好事件结罚置内员])(?!(?<=处)分)"
+_NOT_SUFFIX_AFTER = "(?![法理好事件结罚置内员])(?!(?<=处)分)(?!(?<=部)[署分])"
 _UNIT_GRAMMAR = re.compile(
     rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}){_NOT_SUFFIX_AFTER}|{_COLLECTIVES})"
     rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}|街道办)[）)])?"
@@ -60,6 +61,16 @@ _NAME_START = re.compile(
     r"^(?:各|省|市|县|区|镇|乡|街道|国务院|中央|中共|全国|国家|本级|上级|同级|地方|基层|设区|直辖|自治|地级|"
     r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|自治州|实验区|新区|片区))"
 )
+
+
+# What a unit name never holds: a role cue, 等 before a category, a list's 及 (及其 is inside names).
+_NOT_IN_NAME = re.compile(r"等|分别|按职能|按职责|依职责|结合单位|会同|牵头|配合|协助|负责|落实|及(?!其)")
+
+
+def well_bounded(text: str, start: int, end: int) -> bool:
+    """A recognised name that holds no cue or list word and does not end inside a word
+    (`县财政局分别按职能` runs into its cue; `国务院决策部` ends inside 部署)."""
+    return not _NOT_IN_NAME.search(text, start, end) and bool(_SUFFIX_ENDS_HERE.match(text, end))
 
 
 def plausible_in_text(name: str, gazetteer: frozenset[str] = frozenset()) -> bool:
@@ -114,7 +125,8 @@ class UnitMatcher:
     def grammar_spans(self, text: str) -> list[UnitSpan]:
         spans = []
         for m in _UNIT_GRAMMAR.finditer(text):
-            for s, e in _jurisdiction_pieces(text, m.start(), _extend_to_suffix(text, m.start(), m.end())):
+            for s, e in _cue_pieces(text, _jurisdiction_pieces(text, m.start(), _extend_to_suffix(text, m.start(), m.end()))):
+                e = _first_government(text, s, e)
                 name = text[s:e]
                 if len(name) >= 2 and _SUFFIX_END.search(name) and not _NOT_UNIT_ENDINGS.search(name):
                     spans.append(UnitSpan(s, e, "grammar"))
@@ -138,6 +150,10 @@ class UnitMatcher:
             # c ends with g (区管委会 + 办公室), or is g plus a bare suffix (各设区市 + 政府),
             # and holds no other known name: not two names run together.
             left, right = text[c.start : g.start], text[g.end : c.end]
+            # A known name with its alias (省编办（省审改办）), and the known alias inside it.
+            alias = _ALIAS_END.search(text, c.start, c.end)
+            if alias and alias.end() == c.end and (g.end == alias.start() and not left or alias.start() < g.start):
+                return True
             longer = (left and not right) or (
                 right in _SUFFIX_SET and (not left or bool(_JURISDICTION_PREFIX.fullmatch(left)))
             )
@@ -173,12 +189,13 @@ def _extend_to_suffix(text: str, start: int, end: int) -> int:
         e = end + k
         if e > len(text) or not _CORE_CHAR.match(text[e - 1]) or e - start > 18:
             break
-        if any(text[max(start, e - n) : e] in _SUFFIXES_BY_LENGTH[n] for n in _SUFFIXES_BY_LENGTH):
+        if any(text[max(start, e - n) : e] in _SUFFIXES_BY_LENGTH[n] for n in _SUFFIXES_BY_LENGTH) and _SUFFIX_ENDS_HERE.match(text, e):
             best = e
     return best
 
 
 _SUFFIX_SET = frozenset(UNIT_SUFFIXES)
+_SUFFIX_ENDS_HERE = re.compile(_NOT_SUFFIX_AFTER)
 # What a known name may be scoped by inside a longer one: 县 + 各部门 + 单位.
 _JURISDICTION_PREFIX = re.compile(r"[省市县区镇乡]|[省市县区]直|[省市县区]属")
 _SUFFIXES_BY_LENGTH = {n: frozenset(s for s in UNIT_SUFFIXES if len(s) == n) for n in {len(s) for s in UNIT_SUFFIXES}}
@@ -198,6 +215,33 @@ def _jurisdiction_pieces(text: str, start: int, end: int) -> list[tuple[int, int
             cuts.append(k)
     cuts.append(len(name))
     return [(start + a, start + b) for a, b in zip(cuts, cuts[1:])]
+
+
+_GOVERNMENT = re.compile(r"政府")
+
+
+def _first_government(text: str, start: int, end: int) -> int:
+    """A government holds no other government: past a first 政府 a second one is
+    running text (`各乡镇人民政府构建完善政府` → `各乡镇人民政府`). Aliases aside."""
+    bare = re.sub(r"[（(][^）)]*[）)]", lambda m: "#" * len(m.group(0)), text[start:end])
+    found = [m.end() for m in _GOVERNMENT.finditer(bare)]
+    return start + found[0] if len(found) > 1 else end
+
+
+# A unit name never holds a role cue: `省公安厅会同省人社厅` is two names.
+_CUE_INSIDE = re.compile("会同|牵头|配合|协助|负责")
+_ALIAS_END = re.compile(r"[（(][^（）()]{2,12}[）)]$")
+
+
+def _cue_pieces(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pieces of a candidate cut at the role cues inside them, cues left out."""
+    out = []
+    for s, e in pieces:
+        for m in _CUE_INSIDE.finditer(text, s, e):
+            out.append((s, m.start()))
+            s = m.end()
+        out.append((s, e))
+    return out
 
 
 def _longest_non_overlapping(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

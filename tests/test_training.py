@@ -47,6 +47,21 @@ def test_training_is_deterministic(tmp_path):
     assert (a / "crf.model").read_bytes() == (b / "crf.model").read_bytes()
 
 
+def test_gazetteer_features_are_an_option_the_model_remembers(tmp_path):
+    import json
+
+    from policynlp.entities.recognizer import load_crf
+    from policynlp.training import train_model
+
+    gold = gold_notices()
+    train = [_slice(gold["001_d83b70daa609b1f7"], {"1.1.1", "1.2.8"}), _slice(gold["000_8f12a50087b0eed3"], {"1.2.3"})]
+    plain = train_model(train, tmp_path / "plain", max_iterations=20)
+    tagged = train_model(train, tmp_path / "tagged", max_iterations=20, gazetteer_features=True)
+    assert json.loads((plain / "meta.json").read_text(encoding="utf-8"))["gazetteer_features"] is False
+    assert load_crf(tagged).use_gazetteer and not load_crf(plain).use_gazetteer
+    assert (plain / "crf.model").read_bytes() != (tagged / "crf.model").read_bytes()
+
+
 def test_doccano_import():
     (notice,) = load_annotations([DATA / "doccano_001_item8.jsonl"])
     units = notice.spans_of("UNIT")

@@ -2,7 +2,7 @@
 
 Measured against spaCy's own NER trained from scratch on the same notices (see
 benchmarks/bench_units_learned.py and models/README.md), a CRF with
-character n-grams, unit-name shapes and gazetteer tags as features learns
+character n-grams, jieba words, unit-name shapes and gazetteer tags as features learns
 unit names from a few dozen notices far better, so it is the learner behind
 this registered spaCy component. It reads windows of item text around
 characters that can end a unit name (so running prose costs little) and writes
@@ -11,11 +11,15 @@ characters that can end a unit name (so running prose costs little) and writes
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+import jieba
+import jieba.posseg
 import pycrfsuite
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +36,9 @@ _SUFFIX_LAST = {s[-1] for s in UNIT_SUFFIXES} | set("市区县")
 # whole suffix ends (局, 部门, 管委会 …) or a territory (市, 区, 县): characters that
 # merely end some suffix (会, 门, 口) would window most of the prose.
 _MARK_CELL = re.compile("[" + "".join(sorted(_SUFFIX_LAST)) + "]")
-_MARK_TEXT = re.compile("|".join(map(re.escape, sorted(set(UNIT_SUFFIXES) | set("市区县"), key=len, reverse=True))))
+# Bodies named without any suffix (党中央、国务院) open windows of their own.
+_SUFFIXLESS = ("国务院", "中央", "各地")
+_MARK_TEXT = re.compile("|".join(map(re.escape, sorted(set(UNIT_SUFFIXES) | set("市区县") | set(_SUFFIXLESS), key=len, reverse=True))))
 _CUES = ("牵头", "负责", "配合", "落实", "协助", "参与", "会同", "要", "应")
 _WINDOW = 20
 
@@ -106,6 +112,40 @@ def features(seq: Window, matcher: UnitMatcher | None, use_gazetteer: bool) -> l
         for f, gz, g in zip(out, gaz, gram):
             f.append("gz=" + gz)
             f.append("gzg=" + gz + g)
+    for f, word in zip(out, _word_features(text)):
+        f.extend(word)
+    # Inside brackets a list separator does not end a name: 各省（自治区、直辖市）政府.
+    depth = 0
+    for f, ch in zip(out, text):
+        depth = max(0, depth + (ch in "（(") - (ch in "）)"))
+        f.append(f"br={min(depth, 1)}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> tuple[jieba.Tokenizer, dict[str, str]]:
+    """jieba's dictionary segmenter and its word → part-of-speech table."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.posseg.dt.tokenizer.initialize()
+    return jieba.posseg.dt.tokenizer, jieba.posseg.dt.word_tag_tab
+
+
+def _word_features(text: str) -> list[list[str]]:
+    """Word-level features per character: its position in its jieba word (B/M/E/S),
+    the word's length and dictionary part of speech (`人民政府` nt, `办公厅` n) with
+    that position, and the word itself, so that names in prose the character
+    n-grams have not seen (`检察院`, `街道办事处`) still read as words of a kind."""
+    tokenizer, tags = _segmenter()
+    out: list[list[str]] = []
+    for word in tokenizer.cut(text, HMM=False):
+        n = len(word)
+        tag = tags.get(word, "?") if n > 1 else "1"
+        for k in range(n):
+            pos = "S" if n == 1 else "B" if k == 0 else "E" if k == n - 1 else "M"
+            feats = ["wp=" + pos, "wt=" + tag + pos, f"wl={min(n, 4)}{pos}"]
+            if n > 1:
+                feats.append("w=" + word)
+            out.append(feats)
     return out
 
 
@@ -243,7 +283,7 @@ def load_crf(model_dir: Path) -> UnitCRF:
     gaz_file = model_dir / "gazetteer.txt"
     if gaz_file.exists():
         gazetteer = tuple(x for x in gaz_file.read_text(encoding="utf-8").splitlines() if x.strip())
-    return UnitCRF(model_dir / MODEL_FILE, gazetteer, use_gazetteer=meta.get("use_gazetteer", True))
+    return UnitCRF(model_dir / MODEL_FILE, gazetteer, use_gazetteer=meta.get("gazetteer_features", False))
 
 
 @Language.factory("policynlp_unit_recognizer", default_config={"model": None})

@@ -37,6 +37,7 @@ _SUBJECT_LEAD_IN = re.compile(r"(?:^|[，,；;。：:]|由)\s*$")
 _POSSESSIVE = re.compile(r"^(?:的|之|所|政务|信息|网站|门户|文件|公报|权责|清单|规章|名义|决策|部署|要求|常务|领导|同意|批准|印发|制定的|出台的)")
 # Co-ordinated generic bodies that do not end the subject: 各级政府和有关部门负责…
 _GENERIC_TAIL = re.compile(r"^(?:和|及|与|以及)(?:其)?(?:有关|相关|所属|工作)?(?:部门|单位|机构)")
+_DONE = re.compile(r"^(?:也|均|都)?已")
 _LEADING_VERB = re.compile(r"^(?:推动|鼓励|督促|指导|支持|要求|组织|推进|加强|通过|围绕|依托|配合|协调|会同|对)")
 GENERIC_NAMES = frozenset(
     "有关部门 相关部门 政府 部门 单位 机关 行政机关 本部门 本机关 本单位 其他部门 同级部门 各有关部门 主管部门 上级部门 我局 我办 "
@@ -120,6 +121,7 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
         if any(u[0] < b and a < u[1] for a, b in excluded):
             continue
         units.append(u)
+    units = _fill_list_gaps(text, units, find)
     out: list[tuple[Span, str]] = []
     i = 0
     while i < len(units):
@@ -135,7 +137,9 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
         if generic:
             after = after[generic.end() :]
         at_clause_start = bool(_SUBJECT_LEAD_IN.search(before) or group[0][0] == s)
-        if at_clause_start and re.match(r"^(?:等\S{0,6})?牵头", after):
+        if _DONE.match(after):
+            role = "mention"  # what a body has already done is background, not a task given to it
+        elif at_clause_start and re.match(r"^(?:等\S{0,6})?牵头", after):
             role = "lead"
         elif at_clause_start and (_SUBJECT_TAIL.match(after) or not _POSSESSIVE.match(after)):
             role = "responsible"
@@ -144,6 +148,21 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
         else:
             role = "mention"
         out.extend((u, role) for u in group)
+    return out
+
+
+_LIST_GAP = re.compile(r"[、，,]([^、，,。；;：:\s]{2,8})[、，,]")
+
+
+def _fill_list_gaps(text: str, units: list[Span], find: UnitFinder) -> list[Span]:
+    """A list member between two found names is a name when the name grammar reads it
+    whole (`省教育厅、环保厅、文化厅、旅发委`: 文化厅 was missed): the list vouches for it."""
+    out = units[:1]
+    for nxt in units[1:]:
+        gap = _LIST_GAP.fullmatch(text, out[-1][1], nxt[0])
+        if gap and find(text, gap.start(1), gap.end(1), True) == [(gap.start(1), gap.end(1))]:
+            out.append((gap.start(1), gap.end(1)))
+        out.append(nxt)
     return out
 
 

@@ -110,7 +110,7 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
         if run is None:
             return [RawCell(names[text_before[-1]] if text_before else "工作任务", "text", strip_span(text, start, end))]
         empty_lead = text[run.start - 1] in " \t\u3000"
-        run = _cut_requirement_subject(text, run, end, empty_lead)
+        run = _cut_requirement_subject(text, run, end, empty_lead, 1 if empty_lead else len(unit_cols))
         cells = [RawCell(names[text_before[-1]], "task", strip_span(text, start, run.start))]
         # A space before the units is an empty lead cell: every unit is in the last column.
         cells += _unit_cells(text, run, unit_cols[-1:] if empty_lead else unit_cols)
@@ -172,17 +172,22 @@ def _timed_unit_cells(text: str, start: int, end: int, runs: list[Run], unit_col
     return [RawCell("具体内容", "text", strip_span(text, start, last_unit))] + cells
 
 
-def _cut_requirement_subject(text: str, run: Run, row_end: int, empty_lead: bool) -> Run:
+def _cut_requirement_subject(text: str, run: Run, row_end: int, empty_lead: bool, cells: int) -> Run:
     """Units that begin the requirement sentence (…等部门要, …和…应) leave the unit cells.
 
     Only when the cells keep a responsible group: lead + responsible + subject,
-    or (after an empty lead cell) responsible + subject.
+    or (after an empty lead cell) responsible + subject. `cells` is the number
+    of unit cells the row can have.
     """
     groups = list(run.groups)
     # The responsible cell lists several units joined by separators; single
     # names glued after it begin the requirement, lead names glued before it.
     joined = [i for i, g in enumerate(groups) if len(g) > 1]
     minimum = joined[-1] + 1 if joined else (1 if empty_lead else 2)
+    # More groups than cells: the last ones begin the requirement even when joined
+    # (省效能办 | 省政府各部门、… | 各设区市、平潭综合实验区管委会要按照…).
+    if len(groups) > cells:
+        minimum = min(minimum, cells)
     while len(groups) > minimum:
         after = text[groups[-1][-1][1] : min(row_end, groups[-1][-1][1] + 16)].lstrip()
         if not _SUBJECT_FOLLOW_STRICT.match(after):

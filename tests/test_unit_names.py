@@ -1,0 +1,85 @@
+"""Unit names where flattened cells and prose run them into their neighbours.
+
+Every case is a passage of a bundled notice, read with a matcher that knows only
+the other notices' names (as for a notice the model has never seen), or run
+through the default pipeline.
+"""
+from __future__ import annotations
+
+import pytest
+from conftest import gold_notices, notice_text, parsed
+
+
+def _matcher_without(notice_id: str):
+    from policynlp.lexicon import UnitMatcher
+    from policynlp.training import unit_names
+
+    return UnitMatcher(tuple(unit_names([n for i, n in gold_notices().items() if i != notice_id])))
+
+
+@pytest.mark.parametrize(
+    "notice_id, passage, names",
+    [
+        # a role cue inside a run: 省公安厅 leads, the others cooperate
+        ("pingtan-80959", "省公安厅会同省人社厅、卫计委、教育厅", ["省公安厅", "省人社厅", "卫计委", "教育厅"]),
+        # a known name keeps its alias, and the known alias inside it is not a second name
+        ("pingtan-80959", "省编办（省审改办）省直各部门", ["省编办（省审改办）", "省直各部门"]),
+        ("pingtan-80959", "省农业厅（省委农办）省直各相关部门", ["省农业厅（省委农办）", "省直各相关部门"]),
+        # a government holds no second government: the requirement starts after the first
+        ("pingtan-10224", "区直有关单位，各乡镇人民政府构建完善政府网站", ["区直有关单位", "各乡镇人民政府"]),
+        # 经 begins 经发局; the task title's 区 belongs to the unit
+        ("pingtan-10224", "政府信息公开区经发局、重点办", ["区经发局", "重点办"]),
+        # 部 ends a department, not 部署
+        ("pingtan-10224", "区宣传部、网信办", ["区宣传部", "网信办"]),
+    ],
+)
+def test_names_in_cells(notice_id: str, passage: str, names: list[str]) -> None:
+    assert passage in notice_text(notice_id)
+    matcher = _matcher_without(notice_id)
+    assert [passage[u.start : u.end] for u in matcher.find(passage)] == names
+
+
+def test_deployment_is_not_a_ministry() -> None:
+    from policynlp.lexicon import UnitMatcher
+
+    text = "加大对党中央、国务院决策部署贯彻落实结果"
+    assert text in notice_text("pingtan-80958")
+    assert [text[u.start : u.end] for u in UnitMatcher(()).grammar_spans(text)] == []
+
+
+def _units(notice_id: str, item_id: str) -> list[tuple[str, str]]:
+    doc = parsed(notice_id)
+    item = next(i for i in doc.items if i.id == item_id)
+    text = doc.text
+    return [(text[u.span[0] : u.span[1]], u.role) for u in item.units]
+
+
+def test_list_members_the_recogniser_missed_join_the_list() -> None:
+    """省教育厅、环保厅、文化厅…等行业主管部门要…: every member is a subject of the task."""
+    units = dict(_units("pingtan-80965", "4.15.41"))
+    for name in ("省教育厅", "环保厅", "文化厅", "旅发委", "卫计委", "住建厅", "民政厅"):
+        assert units[name] == "responsible", name
+
+
+def test_more_unit_groups_than_cells_begin_the_requirement() -> None:
+    """省效能办 | 省政府各部门、… | 各设区市、平潭综合实验区管委会要按照…: the third group is the requirement's subject."""
+    units = _units("pingtan-80965", "3.10.34")
+    assert units[:5] == [("省效能办", "lead"), ("省政府各部门", "responsible"), ("各直属机构", "responsible"),
+                         ("各设区市政府", "responsible"), ("平潭综合实验区管委会", "responsible")]
+
+
+def test_levels_and_scoped_categories_are_one_unit() -> None:
+    assert ("各市、县（区）人民政府", "responsible") in _units("pingtan-80957", "4")
+    assert ("国务院有关部门", "responsible") in _units("pingtan-80963", "2.1.8")
+
+
+def test_what_a_body_has_already_done_is_a_mention() -> None:
+    """国务院相关部门已就…编制标准指引: background, not a task given to it (a mention, left out of the item's units)."""
+    import policynlp
+
+    doc = policynlp.load()(notice_text("pingtan-23553"))
+    text = doc._.normalized.text
+    roles = {text[u.span[0] : u.span[1]]: u.role for u in doc._.item_units["1.1"]}
+    assert roles["国务院相关部门"] == "mention"
+    assert roles["各片区管理局"] == "responsible"
+    assert "国务院相关部门" not in dict(_units("pingtan-23553", "1.1"))
