@@ -31,6 +31,8 @@ _NOT_UNIT_ENDINGS = re.compile(
     r"全部|内部|局部|外部|干部|各部|总部|本部|东部|西部|南部|北部|中部|俱乐部|底部|顶部|头部|首部|细部|好处|到处|之处|查处|惩处|场所|住所|处室处|室内|办公|办理|单位时间|部门间|机关化|科学|科技|"
     r"股份|股权|中心工作|中心城区|核心|重心|信心|耐心|用心|民心|决心|责任心|议事处|出处|厅堂|本单位|本机关|本部门)$"
 )
+# The verbs that give a unit its role; no name holds one.
+_ROLE_VERBS = "会同|牵头|配合|协助|负责"
 _STOP = "的在对向请按要将把被为是于从给等或并以了经报由及、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】.．·/\\-"
 # 经 stops a name (经区办审核) except where it begins one (经发局, 经信委, 经济信息中心).
 _CORE = rf"(?:[^{_STOP}\d]|经(?=[发信济贸]))"
@@ -39,6 +41,7 @@ _COLLECTIVES = r"各设区市|各县（市、区）|各县\(市、区\)|各地�
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
 # A suffix character that begins another word is no suffix: 办法, 办理, 处理, 处罚, 室内.
 _NOT_SUFFIX_AFTER = "(?![法理好事件结罚置内员])(?!(?<=处)分)(?!(?<=部)[署分])"
+_SUFFIX_ENDS_HERE = re.compile(_NOT_SUFFIX_AFTER)
 _UNIT_GRAMMAR = re.compile(
     rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}){_NOT_SUFFIX_AFTER}|{_COLLECTIVES})"
     rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}|街道办)[）)])?"
@@ -64,13 +67,31 @@ _NAME_START = re.compile(
 
 
 # What a unit name never holds: a role cue, 等 before a category, a list's 及 (及其 is inside names).
-_NOT_IN_NAME = re.compile(r"等|分别|按职能|按职责|依职责|结合单位|会同|牵头|配合|协助|负责|落实|及(?!其)")
+_NOT_IN_NAME = re.compile(rf"等|分别|按职能|按职责|依职责|结合单位|{_ROLE_VERBS}|落实|及(?!其)")
 
 
 def well_bounded(text: str, start: int, end: int) -> bool:
     """A recognised name that holds no cue or list word and does not end inside a word
     (`县财政局分别按职能` runs into its cue; `国务院决策部` ends inside 部署)."""
     return not _NOT_IN_NAME.search(text, start, end) and bool(_SUFFIX_ENDS_HERE.match(text, end))
+
+
+# A body's 有关部门 is one scoped unit (国务院有关部门, 省政府相关领域业务主管部门), as 省直有关单位 is.
+_SCOPED_CATEGORY = re.compile(r"(?:各)?(?:有关|相关)(?:领域)?(?:业务)?(?:主管)?(?:部门|单位)")
+# Levels listed before one body are one unit: 各市、县（区）人民政府, 县、镇两级政府.
+_LEVELS_BEFORE = re.compile(r"(?<![\u4e00-\u9fff])各?(?:[省市县区乡镇](?:（[^（）、]{1,6}(?:、[^（）、]{1,6})*）)?、)+$")
+# A government's departments are one unit: 各级政府部门, 地方政府所属部门, 各级政府及其工作部门.
+_GOVERNMENT_DEPARTMENTS = re.compile(r"(?:及其?)?(?:工作|所属)?部门")
+
+
+def widen_name(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
+    """A name found at text[a:b] widened, within text[lo:hi], to the scoped category after it
+    and the list of levels before it."""
+    m = _SCOPED_CATEGORY.match(text, b, hi) or (text.endswith("政府", a, b) and _GOVERNMENT_DEPARTMENTS.match(text, b, hi))
+    if m:
+        b = m.end()
+    levels = _LEVELS_BEFORE.search(text, max(lo, a - 16), a)
+    return (levels.start() if levels else a), b
 
 
 def plausible_in_text(name: str, gazetteer: frozenset[str] = frozenset()) -> bool:
@@ -195,7 +216,6 @@ def _extend_to_suffix(text: str, start: int, end: int) -> int:
 
 
 _SUFFIX_SET = frozenset(UNIT_SUFFIXES)
-_SUFFIX_ENDS_HERE = re.compile(_NOT_SUFFIX_AFTER)
 # What a known name may be scoped by inside a longer one: 县 + 各部门 + 单位.
 _JURISDICTION_PREFIX = re.compile(r"[省市县区镇乡]|[省市县区]直|[省市县区]属")
 _SUFFIXES_BY_LENGTH = {n: frozenset(s for s in UNIT_SUFFIXES if len(s) == n) for n in {len(s) for s in UNIT_SUFFIXES}}
@@ -217,19 +237,16 @@ def _jurisdiction_pieces(text: str, start: int, end: int) -> list[tuple[int, int
     return [(start + a, start + b) for a, b in zip(cuts, cuts[1:])]
 
 
-_GOVERNMENT = re.compile(r"政府")
-
-
 def _first_government(text: str, start: int, end: int) -> int:
     """A government holds no other government: past a first 政府 a second one is
     running text (`各乡镇人民政府构建完善政府` → `各乡镇人民政府`). Aliases aside."""
     bare = re.sub(r"[（(][^）)]*[）)]", lambda m: "#" * len(m.group(0)), text[start:end])
-    found = [m.end() for m in _GOVERNMENT.finditer(bare)]
-    return start + found[0] if len(found) > 1 else end
+    first = bare.find("政府")
+    return start + first + 2 if first >= 0 and bare.find("政府", first + 2) >= 0 else end
 
 
 # A unit name never holds a role cue: `省公安厅会同省人社厅` is two names.
-_CUE_INSIDE = re.compile("会同|牵头|配合|协助|负责")
+_CUE_INSIDE = re.compile(_ROLE_VERBS)
 _ALIAS_END = re.compile(r"[（(][^（）()]{2,12}[）)]$")
 
 

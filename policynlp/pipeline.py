@@ -25,7 +25,7 @@ from spacy.training import Example
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .lexicon import MODELS_DIR, UnitMatcher, load_gazetteer, plausible_in_text, well_bounded
+from .lexicon import MODELS_DIR, UnitMatcher, load_gazetteer, plausible_in_text, well_bounded, widen_name
 from .entities import recognizer  # noqa: F401  (registers policynlp_unit_recognizer)
 from .normalize import normalize
 
@@ -166,25 +166,6 @@ def deadlines_component(doc: Doc) -> Doc:
 # --- units ------------------------------------------------------------------------------
 
 
-# A body's 有关部门 is one scoped unit (国务院有关部门, 省政府相关领域业务主管部门), as 省直有关单位 is.
-_SCOPED_CATEGORY = re.compile(r"(?:各)?(?:有关|相关)(?:领域)?(?:业务)?(?:主管)?(?:部门|单位)")
-# Levels listed before one body are one unit: 各市、县（区）人民政府, 县、镇两级政府.
-_LEVELS_BEFORE = re.compile(r"(?<![\u4e00-\u9fff])各?(?:[省市县区乡镇](?:（[^（）、]{1,6}(?:、[^（）、]{1,6})*）)?、)+$")
-
-
-# A government's departments are one unit: 各级政府部门, 地方政府所属部门, 各级政府及其工作部门.
-_GOVERNMENT_DEPARTMENTS = re.compile(r"(?:及其?)?(?:工作|所属)?部门")
-
-
-def _whole_name(text: str, a: int, b: int, lo: int, hi: int) -> tuple[int, int]:
-    """A found name widened to the scoped category after it and the list of levels before it."""
-    m = _SCOPED_CATEGORY.match(text, b, hi) or (text.endswith("政府", a, b) and _GOVERNMENT_DEPARTMENTS.match(text, b, hi))
-    if m:
-        b = m.end()
-    levels = _LEVELS_BEFORE.search(text, max(lo, a - 16), a)
-    return (levels.start() if levels else a), b
-
-
 class UnitsComponent:
     """Units of every item with their roles, from rules, the gazetteer and the recogniser's spans."""
 
@@ -210,31 +191,29 @@ class UnitsComponent:
         def free(a: int, b: int, taken: list[tuple[int, int]]) -> bool:
             return not any(a < y and x < b for x, y in taken) and not any(a < y and x < b for x, y in blocked)
 
+        def take(spans: list[tuple[int, int]], chosen: list[tuple[int, int]]) -> None:
+            for x in spans:
+                if free(*x, chosen):
+                    chosen.append(x)
+
         def find(text: str, s: int, e: int, cell: bool = False) -> list[tuple[int, int]]:
-            # With the rules switched off, the recogniser's names are taken as they are.
             ours = [(a, b) for a, b in learned if s <= a and b <= e]
-            if self.use_rules:
-                ours = [(a, b) for a, b in ours
-                        if well_bounded(text, a, b) and (cell or plausible_in_text(text[a:b], known))]
             chosen: list[tuple[int, int]] = []
             if not self.use_rules:
-                for x in ours:
-                    if free(*x, chosen):
-                        chosen.append(x)
+                # With the rules switched off, the recogniser's names are taken as they are.
+                take(ours, chosen)
                 return sorted(chosen)
+            ours = [(a, b) for a, b in ours if well_bounded(text, a, b) and (cell or plausible_in_text(text[a:b], known))]
             spans = matcher.find(text[s:e]) if cell else matcher.gazetteer_spans(text[s:e])
             known_spans = [(s + u.start, s + u.end) for u in spans if u.source == "gazetteer" and free(s + u.start, s + u.end, [])]
             if not cell:
                 # In running text the recogniser reads the context a list of names cannot:
                 # 国务院办公厅政府信息与政务公开办公室 is one name, not the known 国务院办公厅
                 # and a remainder. Known names fill what it leaves.
-                for a, b in ours:
-                    if free(a, b, chosen):
-                        chosen.append((a, b))
-                ours = []
-            for x in known_spans:
-                if free(*x, chosen):
-                    chosen.append(x)
+                take(ours, chosen)
+                take(known_spans, chosen)
+                return sorted(widen_name(text, a, b, s, e) for a, b in chosen)
+            take(known_spans, chosen)
             for a, b in ours:
                 inside = [(x, y) for x, y in chosen if a <= x and y <= b]
                 # In a unit cell, a learned name that contains one known name is its longer
@@ -243,12 +222,8 @@ class UnitsComponent:
                     chosen.remove(inside[0])
                 if free(a, b, chosen):
                     chosen.append((a, b))
-            if cell:
-                for u in matcher.grammar_spans(text[s:e]):
-                    a, b = s + u.start, s + u.end
-                    if free(a, b, chosen):
-                        chosen.append((a, b))
-            return sorted(_whole_name(text, a, b, s, e) for a, b in chosen)
+            take([(s + u.start, s + u.end) for u in matcher.grammar_spans(text[s:e])], chosen)
+            return sorted(widen_name(text, a, b, s, e) for a, b in chosen)
 
         return find
 

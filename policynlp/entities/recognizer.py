@@ -2,7 +2,7 @@
 
 Measured against spaCy's own NER trained from scratch on the same notices (see
 benchmarks/bench_units_learned.py and models/README.md), a CRF with
-character n-grams, jieba words, unit-name shapes and gazetteer tags as features learns
+character n-grams, jieba words and unit-name shapes as features (gazetteer tags optional) learns
 unit names from a few dozen notices far better, so it is the learner behind
 this registered spaCy component. It reads windows of item text around
 characters that can end a unit name (so running prose costs little) and writes
