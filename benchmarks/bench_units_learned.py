@@ -12,7 +12,8 @@ in the same run, each scored on the held-out notice's unit names:
          loop from configs/unit_ner.cfg (`policynlp.peers.spacy_ner`).
 
 Folds: every annotated notice that has items is held out once; the model is
-trained on all the other notices (as `policynlp evaluate --cv` does). Data:
+trained on all the other notices but the held-out one's copies (as `policynlp
+evaluate --cv` does). Data:
 each notice is normalised and parsed (`policynlp.training.prepare`); its item
 regions are the sequences, gold = its UNIT spans in normalised offsets. The CRF
 reads the regions itself (its own windows); the peers get the regions cut into
@@ -97,12 +98,13 @@ def run_fold(task: dict[str, Any]) -> dict[str, Any]:
     _single_threaded()
     from policynlp.annotations import load_annotations
     from policynlp.entities.recognizer import load_crf
+    from policynlp.evaluation import training_notices
     from policynlp.peers.sequences import gold_in_regions, item_sequences, score, sentences
     from policynlp.training import prepare, train_model, unit_names
 
     notices = load_annotations([task["data"]])
     held = next(n for n in notices if n.id == task["held"])
-    train = [n for n in notices if n is not held]
+    train = training_notices([held], notices)
     p = prepare(held, unit_names(train))
     gold = gold_in_regions(p.gold_units, p.regions)
     test_seqs = sentences(item_sequences(p.nt.text, p.regions, p.gold_units))

@@ -10,7 +10,8 @@ Fields (each precision / recall / F1 over exact spans):
 - `verbs`: per item, the set of task verbs.
 
 `policynlp evaluate --cv` retrains the recogniser leave-one-notice-out and
-scores each held-out notice with a gazetteer that never saw it.
+scores each held-out notice with a gazetteer that never saw it; a notice
+published twice is held out with its copy.
 """
 from __future__ import annotations
 
@@ -118,8 +119,26 @@ def evaluate_notices(notices: Sequence[AnnotatedNotice], nlp: Language) -> dict[
     return {"all": score_examples(examples), "per_notice": per_notice}
 
 
+def _shingles(text: str, k: int = 5) -> frozenset[str]:
+    text = "".join(text.split())
+    return frozenset(text[i : i + k] for i in range(max(1, len(text) - k + 1)))
+
+
+def is_copy(a: AnnotatedNotice, b: AnnotatedNotice, threshold: float = 0.8) -> bool:
+    """The same notice published twice (80913 / 38733): their texts share most character 5-grams."""
+    x, y = _shingles(a.text), _shingles(b.text)
+    return len(x & y) >= threshold * len(x | y)
+
+
+def training_notices(held: Sequence[AnnotatedNotice], notices: Sequence[AnnotatedNotice]) -> list[AnnotatedNotice]:
+    """The notices a fold may train on: neither the held-out notices nor any copy of them,
+    which would put the test text in the training data."""
+    return [n for n in notices if not any(n is h or is_copy(n, h) for h in held)]
+
+
 def cross_validate(notices: Sequence[AnnotatedNotice], *, progress=None) -> dict[str, dict[str, Any]]:
-    """Leave-one-notice-out: train on the others, score the held-out notice with the full
+    """Leave-one-notice-out: train on the others (copies of the held-out notice left out
+    too), score the held-out notice with the full
     pipeline (rules and gazetteer of the training notices) and with the statistical
     recogniser alone (no rules, no gazetteer in the units; the structure stage, shared by
     every learner, reads the training notices' names), one model per fold."""
@@ -131,7 +150,7 @@ def cross_validate(notices: Sequence[AnnotatedNotice], *, progress=None) -> dict
     iterator = progress(scored, len(scored), "folds") if progress else scored
     with tempfile.TemporaryDirectory() as tmp:
         for held in iterator:
-            model_dir = train_model([n for n in notices if n is not held], Path(tmp) / held.id)
+            model_dir = train_model(training_notices([held], notices), Path(tmp) / held.id)
             for name, use_rules in (("full", True), ("statistical", False)):
                 ex = example_for(held, build(model_dir, use_rules=use_rules))
                 runs[name]["examples"].append(ex)
@@ -212,7 +231,7 @@ def learning_curve(notices: Sequence[AnnotatedNotice], sizes: Sequence[int] | No
     order = scored[:]
     rng.shuffle(order)
     test = order[: max(3, len(order) // 4)]
-    pool = [n for n in notices if n not in test]
+    pool = training_notices(test, notices)
     sizes = sizes or sorted({k for k in (1, 2, 4, 8, 12, 16, len(pool)) if k <= len(pool)})
     points = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -230,4 +249,4 @@ def format_curve(points: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["FIELDS", "evaluate_notices", "cross_validate", "learning_curve", "format_scores", "example_for"]
+__all__ = ["FIELDS", "evaluate_notices", "cross_validate", "training_notices", "learning_curve", "format_scores", "example_for"]

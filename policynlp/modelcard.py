@@ -46,7 +46,8 @@ def _card(meta: dict, payload: dict, cv: dict | None) -> str:
         f"- Learner: {meta['learner']}, seeded and deterministic (the same data gives the same model, byte for byte).",
         "- Features: characters and their neighbours (±3), bigrams and trigrams, unit-name shape (suffix ends,"
         " jurisdiction characters, the name grammar's tags), clause starts, bracket depth, the cell/text zone of the character,"
-        " jieba words (the character's position in its word, the word, its length and dictionary part of speech)"
+        " jieba words (the character's position in its word, the word, its length and dictionary part of speech;"
+        " at a word's edges, the neighbouring word and its part of speech)"
         + (" and gazetteer tags" if meta.get("gazetteer_features") else
            "; no gazetteer tags (measured: they lower held-out F1 on prose notices; `policynlp train --gazetteer-features` adds them)")
         + f". Gazetteer: {meta['unit_names']} names learned from the annotations, read by the structure stage and the"
@@ -70,7 +71,7 @@ def _card(meta: dict, payload: dict, cv: dict | None) -> str:
             "## Leave-one-notice-out cross-validation",
             "",
             f"From `policynlp evaluate corpora/annotations/notices.jsonl --cv` ({cv.get('date', '')}): each notice scored by",
-            "a model and gazetteer trained on the others.",
+            "a model and gazetteer trained on the others (a notice published twice, 80913 / 38733, is held out with its copy).",
             "",
             header,
             _row("full pipeline", cv["full"]),

@@ -107,3 +107,16 @@ def test_authoring_files_compile_to_the_canonical_jsonl():
     for src in sorted((root / "src").glob("*.yaml")):
         compiled = compile_authoring(src)
         assert compiled.to_dict() == gold_notices()[compiled.id].to_dict(), src.name
+
+
+def test_folds_hold_out_a_notice_with_its_copies():
+    """80913 and 38733 are one notice published twice: neither trains a model scored on the other."""
+    from policynlp.evaluation import training_notices
+
+    notices = list(gold_notices().values())
+    by_id = {n.id: n for n in notices}
+    train = {n.id for n in training_notices([by_id["pingtan-80913"]], notices)}
+    assert "pingtan-80913" not in train and "pingtan-38733" not in train
+    assert len(train) == len(notices) - 2
+    # A child plan that copies much of its parent is another notice.
+    assert "pingtan-80965" in {n.id for n in training_notices([by_id["pingtan-10224"]], notices)}

@@ -83,3 +83,22 @@ def test_what_a_body_has_already_done_is_a_mention() -> None:
     assert roles["国务院相关部门"] == "mention"
     assert roles["各片区管理局"] == "responsible"
     assert "国务院相关部门" not in dict(_units("pingtan-23553", "1.1"))
+
+
+def test_a_leader_that_works_with_others_leads_and_they_cooperate() -> None:
+    """本级政府办公厅（室）会同宣传部门做好…; 各级政府办公厅（室）要会同…; 各级政府要在党委统一领导下，牵头…."""
+    units = _units("pingtan-80961", "3.3")
+    assert ("本级政府办公厅（室）", "lead") in units and ("宣传部门", "cooperate") in units
+    assert ("各级政府办公厅（室）", "lead") in _units("pingtan-80965", "1.4.17")
+    assert ("各级政府", "lead") in _units("pingtan-80961", "6.1")
+
+
+def test_subjects_after_a_due_date_and_pilot_units_carry_the_task() -> None:
+    """…年底前省直各部门要通过…; 以省发改委、经信委…为试点单位; 各设区市政府…部署开展…."""
+    units = _units("pingtan-80965", "4.14.40")
+    # the first 省直各部门 owns a list (及省直各部门政务公开清单): a mention, not reported
+    assert units.count(("省直各部门", "responsible")) == 1
+    assert units.count(("平潭综合实验区管委会", "responsible")) == 2
+    pilots = dict(_units("pingtan-80965", "3.11.35"))
+    for name in ("省发改委", "经信委", "财政厅", "卫计委", "商务厅"):
+        assert pilots[name] == "responsible", name

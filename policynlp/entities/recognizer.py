@@ -56,10 +56,13 @@ def _char_type(c: str) -> str:
 
 
 def _tags(n: int, spans: Iterable[Span], offset: int) -> list[str]:
+    """BIO tags of a window; a name the window's edge cuts is tagged on its visible part
+    (tagging it O would teach that a name's tail is not a name; measured: +0.002 F1)."""
     tags = ["O"] * n
     for s, e in spans:
         s, e = s - offset, e - offset
-        if 0 <= s < e <= n:
+        s, e = max(s, 0), min(e, n)
+        if s < e:
             tags[s] = "B"
             for i in range(s + 1, e):
                 tags[i] = "I"
@@ -134,10 +137,13 @@ def _word_features(text: str) -> list[list[str]]:
     """Word-level features per character: its position in its jieba word (B/M/E/S),
     the word's length and dictionary part of speech (`人民政府` nt, `办公厅` n) with
     that position, and the word itself, so that names in prose the character
-    n-grams have not seen (`检察院`, `街道办事处`) still read as words of a kind."""
+    n-grams have not seen (`检察院`, `街道办事处`) still read as words of a kind; at a
+    word's edges, the neighbouring word and its part of speech (`由|党政办公室`,
+    `办公室|统一`), which mark where a name in prose begins and ends."""
     tokenizer, tags = _segmenter()
     out: list[list[str]] = []
-    for word in tokenizer.cut(text, HMM=False):
+    words = list(tokenizer.cut(text, HMM=False))
+    for i, word in enumerate(words):
         n = len(word)
         tag = tags.get(word, "?") if n > 1 else "1"
         for k in range(n):
@@ -145,6 +151,12 @@ def _word_features(text: str) -> list[list[str]]:
             feats = ["wp=" + pos, "wt=" + tag + pos, f"wl={min(n, 4)}{pos}"]
             if n > 1:
                 feats.append("w=" + word)
+            if k == 0:
+                prev = words[i - 1] if i else "^"
+                feats += ["pw=" + prev, "pwt=" + tags.get(prev, "?")]
+            if k == n - 1:
+                nxt = words[i + 1] if i + 1 < len(words) else "$"
+                feats += ["nw=" + nxt, "nwt=" + tags.get(nxt, "?")]
             out.append(feats)
     return out
 

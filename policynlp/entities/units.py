@@ -4,8 +4,9 @@ Unit cells are split into clauses (on ，；); each clause's cue word gives the
 role of the units it lists (牵头 → lead, 配合/协助/参与 → cooperate, 负责/落实 →
 responsible; `甲会同乙、丙` → 甲 leads, 乙 and 丙 cooperate); a clause without a
 cue takes its column's role. Units named in an item's running text are
-responsible when they are the subject of the task (`各级行政机关要…`, `由…公开`),
-and mere mentions otherwise (kept for recognition, not reported as the item's
+responsible when they are the subject of the task (`各级行政机关要…`, `由…公开`,
+`年底前省直各部门要…`, `以省发改委、经信委为试点单位`), lead when they lead it
+(`…牵头`, `甲会同乙…`, where 乙 cooperates), and mere mentions otherwise (kept for recognition, not reported as the item's
 units).
 """
 from __future__ import annotations
@@ -32,9 +33,13 @@ _SUBJECT_TAIL = re.compile(
     r"(?:主要负责同志|主要负责人|主要领导|领导干部|负责同志)?"
     r"(?:要|应当|应|须|需|必须|负责|牵头|会同|可|统一|定期|每年|年内|及时|均|都|分别|各自|结合|按照|依法|认真|切实|进一步|加快|加强|积极|全面|严格|主动|探索|建立|推进|做好|落实|开展|组织|完成|编制|办好|制定|公开|发布|对照)"
 )
-_SUBJECT_LEAD_IN = re.compile(r"(?:^|[，,；;。：:]|由)\s*$")
+# A subject begins a clause, perhaps after the time the task is due (`年底前省直各部门要…`).
+_SUBJECT_LEAD_IN = re.compile(r"(?:^|[，,；;。：:]|由)\s*(?:(?:\d{4}年)?(?:\d{1,2}月)?(?:年|月)?(?:底|末)?前|年内|今年)?\s*$")
+# `甲（要）会同乙` and `甲要在…领导下，牵头…`: 甲 leads; `以甲、乙为试点单位`: they carry the task.
+_LEADS = re.compile(r"^(?:等\S{0,6})?(?:要|应)?(?:在[^，。；]{1,15}下[，,]?)?(?:牵头|会同)")
+_PILOTS = re.compile(r"^为(?:试点|示范|重点)(?:单位|部门)")
 # After a unit at the start of a clause: it owns what follows (各部门政务公开清单), not the task.
-_POSSESSIVE = re.compile(r"^(?:的|之|所|政务|信息|网站|门户|文件|公报|权责|清单|规章|名义|决策|部署|要求|常务|领导|同意|批准|印发|制定的|出台的)")
+_POSSESSIVE = re.compile(r"^(?:的|之|所|政务|信息|网站|门户|文件|公报|权责|清单|规章|名义|决策|部署(?!开展|推进|实施)|要求|常务|领导|同意|批准|印发|制定的|出台的)")
 # Co-ordinated generic bodies that do not end the subject: 各级政府和有关部门负责…
 _GENERIC_TAIL = re.compile(r"^(?:和|及|与|以及)(?:其)?(?:有关|相关|所属|工作)?(?:部门|单位|机构)")
 _DONE = re.compile(r"^(?:也|均|都)?已")
@@ -124,6 +129,7 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
     units = _fill_list_gaps(text, units, find)
     out: list[tuple[Span, str]] = []
     i = 0
+    follows_with = False  # the group after a leader's 会同 cooperates
     while i < len(units):
         # A co-ordinated group: 甲、乙和丙 share the role of the group.
         group = [units[i]]
@@ -131,7 +137,7 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
             i += 1
             group.append(units[i])
         i += 1
-        before = text[max(s, group[0][0] - 3) : group[0][0]]
+        before = text[max(s, group[0][0] - 12) : group[0][0]]
         after = text[group[-1][1] : min(e, group[-1][1] + 16)]
         generic = _GENERIC_TAIL.match(after)
         if generic:
@@ -139,14 +145,19 @@ def text_units(text: str, span: Span, find: UnitFinder, exclude: Iterable[Span] 
         at_clause_start = bool(_SUBJECT_LEAD_IN.search(before) or group[0][0] == s)
         if _DONE.match(after):
             role = "mention"  # what a body has already done is background, not a task given to it
-        elif at_clause_start and re.match(r"^(?:等\S{0,6})?牵头", after):
+        elif follows_with:
+            role = "cooperate"
+        elif at_clause_start and _LEADS.match(after):
             role = "lead"
+        elif re.search(r"以\s*$", before) and _PILOTS.match(after):
+            role = "responsible"
         elif at_clause_start and (_SUBJECT_TAIL.match(after) or not _POSSESSIVE.match(after)):
             role = "responsible"
         elif re.search(r"由\s*$", before) and re.match(r"^(?:等\S{0,6})?(?:负责|牵头|统一|定期|及时|公开|发布|组织)", after):
             role = "lead" if after.startswith("牵头") else "responsible"
         else:
             role = "mention"
+        follows_with = role == "lead" and i < len(units) and bool(re.fullmatch(r"(?:要|应)?会同", text[group[-1][1] : units[i][0]]))
         out.extend((u, role) for u in group)
     return out
 
