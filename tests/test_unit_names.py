@@ -102,3 +102,21 @@ def test_subjects_after_a_due_date_and_pilot_units_carry_the_task() -> None:
     pilots = dict(_units("pingtan-80965", "3.11.35"))
     for name in ("省发改委", "经信委", "财政厅", "卫计委", "商务厅"):
         assert pilots[name] == "responsible", name
+
+
+def test_a_list_that_runs_on_in_a_name_no_rule_reads_stays_in_the_unit_cell() -> None:
+    """80913 6.15 ends `… 各区属事业单位，各区属国有企企` (a typo): read without the names of
+    this notice and its copy, the row keeps its own unit cell instead of inheriting the row above's."""
+    from policynlp.evaluation import training_notices
+    from policynlp.lexicon import UnitMatcher
+    from policynlp.normalize import normalize
+    from policynlp.structure import parse_structure
+    from policynlp.training import unit_names
+
+    notices = gold_notices()
+    held = notices["pingtan-80913"]
+    matcher = UnitMatcher(tuple(unit_names(training_notices([held], list(notices.values())))))
+    nt = normalize(held.text)
+    item = next(i for i in parse_structure(nt, matcher).items if i.id == "6.15")
+    assert [nt.text[c.span[0] : c.span[1]] for c in item.cells if c.kind == "unit"] == ["各区属事业单位，各区属国有企企"]
+    assert not any(c.inherited for c in item.cells)

@@ -126,13 +126,30 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
         if timed:
             return timed
     tail = strip_span(text, start, end)
-    run = runs[-1] if runs and not text[runs[-1].end : tail[1]].strip(" \t\u3000。") else None
+    run = runs[-1] if runs else None
+    if run is not None and text[run.end : tail[1]].strip(" \t\u3000。"):
+        members = _LIST_TAIL.fullmatch(text, run.end, tail[1])
+        if members is None:
+            run = None
+        else:
+            # The list runs on to the row's end in members no name rule reads (`各区属国有企企`,
+            # a typo): they are still the cell's, not the task's.
+            for m in _LIST_MEMBER.finditer(text, run.end, members.end(1)):
+                run.units.append(m.span(1))
+                run.groups[-1].append(m.span(1))
+            run.end = members.end(1)
     text_col = names[text_before[-1]] if text_before else "工作任务"
     if run is None:
         return [RawCell(text_col, "text", tail)]
     cells = [RawCell(text_col, "text", strip_span(text, start, run.start))]
     cells += _unit_cells(text, run, unit_cols)
     return cells
+
+
+# Members after a run of names, up to a row's end: each begins like a unit name and is short.
+_MEMBER = r"[，、,][ \t\u3000]*((?:各|省|市|县|区)[^\s，、,。；;：:（）()]{2,10})"
+_LIST_TAIL = re.compile(rf"((?:{_MEMBER})+)[ \t\u3000。]*")
+_LIST_MEMBER = re.compile(_MEMBER)
 
 
 def _first_cell_run(text: str, start: int, runs: list[Run], matcher: UnitMatcher) -> Run | None:
