@@ -37,6 +37,7 @@ import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from .document import copy_key
 from .entities.verbs import VERB_CLASSES, verb_class
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,13 +177,10 @@ def levels(docs: Docs) -> dict[str, str | None]:
 # --- documents -------------------------------------------------------------------------
 
 
-def _title_key(title: str | None) -> str:
-    return re.sub(r"[^\w]", "", title or "")
-
-
 def is_copy(child: "Document", parent: "Document") -> bool:
     """True when the two are the same notice published twice (same title, same date)."""
-    return bool(child.title and _title_key(child.title) == _title_key(parent.title) and child.date == parent.date)
+    key = copy_key(child.title, child.date)
+    return key is not None and key == copy_key(parent.title, parent.date)
 
 
 def distinct_documents(docs: Docs) -> dict[str, "Document"]:
@@ -190,10 +188,10 @@ def distinct_documents(docs: Docs) -> dict[str, "Document"]:
     kept: dict[tuple[str, str | None], "Document"] = {}
     out = {}
     for doc_id, d in sorted(_by_id(docs).items()):
-        key = (_title_key(d.title), d.date)
-        if d.title and key in kept:
+        key = copy_key(d.title, d.date)
+        if key is not None and key in kept:
             continue
-        if d.title:
+        if key is not None:
             kept[key] = d
         out[doc_id] = d
     return out

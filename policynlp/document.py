@@ -4,6 +4,7 @@ Every `span` is `(start, end)` into the ORIGINAL input string.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,12 @@ Span = tuple[int, int]
 
 DOCUMENT_SCHEMA = "policynlp.document/1"
 ALIGNMENT_SCHEMA = "policynlp.alignment/1"
+
+
+def copy_key(title: str | None, date: str | None) -> tuple[str, str | None] | None:
+    """What two publications of the same notice share: its title (letters and digits) and date;
+    None for an untitled notice, which is no one's copy."""
+    return (re.sub(r"[^\w]", "", title), date) if title else None
 
 
 @dataclass

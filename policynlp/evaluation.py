@@ -26,6 +26,7 @@ from spacy.tokens import Doc, SpanGroup
 from spacy.training import Example
 
 from .annotations import TASK_ROLES, AnnotatedNotice, load_annotations
+from .document import copy_key
 
 FIELDS = ("units", "unit_names", "deadlines", "doc_numbers", "verbs")
 
@@ -119,21 +120,13 @@ def evaluate_notices(notices: Sequence[AnnotatedNotice], nlp: Language) -> dict[
     return {"all": score_examples(examples), "per_notice": per_notice}
 
 
-def _shingles(text: str, k: int = 5) -> frozenset[str]:
-    text = "".join(text.split())
-    return frozenset(text[i : i + k] for i in range(max(1, len(text) - k + 1)))
-
-
-def is_copy(a: AnnotatedNotice, b: AnnotatedNotice, threshold: float = 0.8) -> bool:
-    """The same notice published twice (80913 / 38733): their texts share most character 5-grams."""
-    x, y = _shingles(a.text), _shingles(b.text)
-    return len(x & y) >= threshold * len(x | y)
-
-
 def training_notices(held: Sequence[AnnotatedNotice], notices: Sequence[AnnotatedNotice]) -> list[AnnotatedNotice]:
-    """The notices a fold may train on: neither the held-out notices nor any copy of them,
-    which would put the test text in the training data."""
-    return [n for n in notices if not any(n is h or is_copy(n, h) for h in held)]
+    """The notices a fold may train on: neither the held-out notices nor any copy of them
+    (the same notice published twice, 80913 / 38733), which would put the test text in
+    the training data."""
+    copies = {copy_key(h.document.get("title"), h.document.get("date")) for h in held} - {None}
+    return [n for n in notices
+            if not any(n is h for h in held) and copy_key(n.document.get("title"), n.document.get("date")) not in copies]
 
 
 def cross_validate(notices: Sequence[AnnotatedNotice], *, progress=None) -> dict[str, dict[str, Any]]:

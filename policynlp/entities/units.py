@@ -6,8 +6,8 @@ responsible; `甲会同乙、丙` → 甲 leads, 乙 and 丙 cooperate); a claus
 cue takes its column's role. Units named in an item's running text are
 responsible when they are the subject of the task (`各级行政机关要…`, `由…公开`,
 `年底前省直各部门要…`, `以省发改委、经信委为试点单位`), lead when they lead it
-(`…牵头`, `甲会同乙…`, where 乙 cooperates), and mere mentions otherwise (kept for recognition, not reported as the item's
-units).
+(`…牵头`, `甲会同乙…`, where 乙 cooperates), and mere mentions otherwise (kept
+for recognition, not reported as the item's units).
 """
 from __future__ import annotations
 

@@ -95,6 +95,12 @@ def is_unit_cell(text: str, start: int, end: int, matcher: UnitMatcher) -> bool:
     return unit_coverage(text, start, end, matcher) >= 0.8
 
 
+# Members after a run of names, up to a row's end: each begins like a unit name and is short.
+_MEMBER = r"[，、,][ \t\u3000]*((?:各|省|市|县|区)[^\s，、,。；;：:（）()]{2,10})"
+_LIST_TAIL = re.compile(rf"((?:{_MEMBER})+)[ \t\u3000。]*")
+_LIST_MEMBER = re.compile(_MEMBER)
+
+
 def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str]], matcher: UnitMatcher) -> list[RawCell]:
     """Split one flattened row (text after its enumerator) into cells by column order."""
     kinds = [k for _, k in columns]
@@ -144,12 +150,6 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
     cells = [RawCell(text_col, "text", strip_span(text, start, run.start))]
     cells += _unit_cells(text, run, unit_cols)
     return cells
-
-
-# Members after a run of names, up to a row's end: each begins like a unit name and is short.
-_MEMBER = r"[，、,][ \t\u3000]*((?:各|省|市|县|区)[^\s，、,。；;：:（）()]{2,10})"
-_LIST_TAIL = re.compile(rf"((?:{_MEMBER})+)[ \t\u3000。]*")
-_LIST_MEMBER = re.compile(_MEMBER)
 
 
 def _first_cell_run(text: str, start: int, runs: list[Run], matcher: UnitMatcher) -> Run | None:
