@@ -51,3 +51,10 @@ def test_garbled_input_never_fails(pieces):
     doc = policynlp.parse(text)
     for item in doc.items:
         assert 0 <= item.span[0] <= item.span[1] <= len(text)
+
+
+def test_a_table_whose_unit_column_comes_first_parses():
+    """Found by the property above: a header row 牵头单位 | 工作任务 has no text column before the units."""
+    text = "牵头单位工作任务一、1.一、一、县府办牵头，"
+    doc = policynlp.parse(text)
+    assert all(0 <= it.span[0] <= it.span[1] <= len(text) for it in doc.items)

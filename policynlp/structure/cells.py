@@ -109,15 +109,17 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
     first_unit = kinds.index("unit") if "unit" in kinds else len(kinds)
     text_before = [i for i, k in enumerate(kinds[:first_unit]) if k in ("task", "req", "seq")]
     text_after = [i for i, k in enumerate(kinds) if i > first_unit and k in ("task", "req")]
+    # A table whose unit column comes first has no text column before it.
+    text_col = names[text_before[-1]] if text_before else "工作任务"
     runs = unit_runs(text, start, end, matcher)
     if text_after:
         # task title | units | requirement: the first run after a non-empty title.
         run = _first_cell_run(text, start, runs, matcher)
         if run is None:
-            return [RawCell(names[text_before[-1]] if text_before else "工作任务", "text", strip_span(text, start, end))]
+            return [RawCell(text_col, "text", strip_span(text, start, end))]
         empty_lead = text[run.start - 1] in " \t\u3000"
         run = _cut_requirement_subject(text, run, end, empty_lead, 1 if empty_lead else len(unit_cols))
-        cells = [RawCell(names[text_before[-1]], "task", strip_span(text, start, run.start))]
+        cells = [RawCell(text_col, "task", strip_span(text, start, run.start))]
         # A space before the units is an empty lead cell: every unit is in the last column.
         cells += _unit_cells(text, run, unit_cols[-1:] if empty_lead else unit_cols)
         req_col = names[text_after[0]]
@@ -144,7 +146,6 @@ def split_flat_row(text: str, start: int, end: int, columns: list[tuple[str, str
                 run.units.append(m.span(1))
                 run.groups[-1].append(m.span(1))
             run.end = members.end(1)
-    text_col = names[text_before[-1]] if text_before else "工作任务"
     if run is None:
         return [RawCell(text_col, "text", tail)]
     cells = [RawCell(text_col, "text", strip_span(text, start, run.start))]
