@@ -120,3 +120,41 @@ def test_a_list_that_runs_on_in_a_name_no_rule_reads_stays_in_the_unit_cell() ->
     item = next(i for i in parse_structure(nt, matcher).items if i.id == "6.15")
     assert [nt.text[c.span[0] : c.span[1]] for c in item.cells if c.kind == "unit"] == ["各区属事业单位，各区属国有企企"]
     assert not any(c.inherited for c in item.cells)
+
+
+@pytest.mark.parametrize(
+    "notice_id, decoded, names",
+    [
+        # a preposition before a name, and inside what the CRF read as one name
+        ("pingtan-65675", "至办公室", ["办公室"]),
+        ("pingtan-23677", "区直部门在苏平行政服务中心", ["区直部门", "苏平行政服务中心"]),
+        # a list's tail after 等 is not a unit
+        ("pingtan-65675", "监督处等相关处室", ["监督处"]),
+        # names inside a quoted portal's name
+        ("pingtan-23553", "平潭综合实验区党工委", []),
+        ("pingtan-23677", "党工委管委会", []),
+        # a bracketed list inside a name is not its end
+        ("pingtan-80958", "各省（自治区、直辖市）", ["各省（自治区、直辖市）政府"]),
+    ],
+)
+def test_decoded_spans_become_names(notice_id: str, decoded: str, names: list[str]) -> None:
+    """What the CRF decoded in these notices' held-out folds, read as names."""
+    from policynlp.entities.recognizer import name_spans
+    from policynlp.normalize import normalize
+
+    text = normalize(notice_text(notice_id)).text
+    at = text.index(decoded)
+    assert [text[s:e] for s, e in name_spans(text, (at, at + len(decoded)))] == names
+
+
+def test_decoding_keeps_every_annotated_name() -> None:
+    """The constraints `name_spans` puts on a decoded span hold for every annotated name."""
+    from policynlp.entities.recognizer import name_spans
+
+    changed = [
+        (n.id, n.text[s.start : s.end])
+        for n in gold_notices().values()
+        for s in n.spans_of("UNIT")
+        if name_spans(n.text, (s.start, s.end)) != [(s.start, s.end)]
+    ]
+    assert changed == []

@@ -5,8 +5,10 @@ benchmarks/bench_units_learned.py and models/README.md), a CRF with
 character n-grams, jieba words and unit-name shapes as features (gazetteer tags optional) learns
 unit names from a few dozen notices far better, so it is the learner behind
 this registered spaCy component. It reads windows of item text around
-characters that can end a unit name (so running prose costs little) and writes
-`doc.spans["unit_candidates"]`.
+characters that can end a unit name (so running prose costs little), reads
+the decoded spans under a few constraints every annotated name meets
+(`name_spans`: no preposition inside a name, none inside a quoted portal's
+name, a bracketed list not its end) and writes `doc.spans["unit_candidates"]`.
 """
 from __future__ import annotations
 
@@ -214,6 +216,62 @@ def _alias_bounds(text: str, span: Span) -> Span:
     return s, e
 
 
+# What a decoded span says about names, beyond the CRF's labels. Each holds for every
+# annotated name (tests/test_training.py) and was found reading the held-out folds' errors:
+# - prepositions, particles and negation are in no body's name: a span across one is two
+#   spans, or a name and the word before it (报送至办公室, 区直部门在苏平行政服务中心,
+#   街道办事处不办); after 等 comes a list's tail (等相关处室), which is not a unit;
+# - names inside a quoted platform name (“平潭综合实验区党工委、管委会”门户网站) are part
+#   of the platform's name, which is not a unit;
+# - a bracketed list inside a name is not its end (各省（自治区、直辖市）政府和…).
+_FUNCTION_WORD = re.compile("[至在向由对将把从给不]|等.*", re.S)
+_PLATFORM = re.compile(r"门户网站|网站|平台|公众号|客户端|微博")
+_QUOTE_REACH = 30
+_SUFFIX_AFTER_BRACKET = re.compile(
+    "(?:" + "|".join(map(re.escape, UNIT_SUFFIXES)) + r")(?![\u4e00-\u9fff])|(?:人民政府|政府|党委)(?=[和及与要应负牵配])"
+)
+
+
+def _function_word_pieces(text: str, span: Span) -> list[Span]:
+    """The parts of a span between function words."""
+    s, e = span
+    pieces, at = [], s
+    for m in _FUNCTION_WORD.finditer(text, s, e):
+        pieces.append((at, m.start()))
+        at = m.end()
+    pieces.append((at, e))
+    return [(a, b) for a, b in pieces if b > a]
+
+
+def _in_platform_name(text: str, span: Span) -> bool:
+    """Whether `span` lies inside quotes that name a platform."""
+    s, e = span
+    opened = text.rfind("“", max(0, s - _QUOTE_REACH), s)
+    if opened < 0 or "”" in text[opened:s]:
+        return False
+    closed = text.find("”", e, e + _QUOTE_REACH)
+    return closed >= 0 and bool(_PLATFORM.search(text, closed - 4, closed) or _PLATFORM.match(text, closed + 1))
+
+
+def _bracket_continued(text: str, span: Span) -> Span:
+    """A span that ends at a bracket closing inside it takes the unit suffix printed right after."""
+    s, e = span
+    if text[e - 1] in "）)" and ("（" in text[s:e] or "(" in text[s:e]):
+        m = _SUFFIX_AFTER_BRACKET.match(text, e)
+        if m:
+            return s, m.end()
+    return s, e
+
+
+def name_spans(text: str, span: Span) -> list[Span]:
+    """The unit names a decoded span holds, under the constraints above."""
+    return [
+        _bracket_continued(text, _alias_bounds(text, piece))
+        for piece in _function_word_pieces(text, span)
+        if not _in_platform_name(text, piece)
+    ]
+
+
 class UnitCRF:
     """Train and apply the CRF; `use_gazetteer` adds gazetteer tags as features."""
 
@@ -229,7 +287,8 @@ class UnitCRF:
         out = []
         for seq in windows(text, regions):
             labels = self.tagger.tag(features(seq, self.matcher, self.use_gazetteer))
-            out.extend(_alias_bounds(text, span) for span in decode(seq, labels))
+            for span in decode(seq, labels):
+                out.extend(name_spans(text, span))
         return [s for s in out if s[1] - s[0] >= 2]
 
 
