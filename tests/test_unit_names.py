@@ -158,3 +158,11 @@ def test_decoding_keeps_every_annotated_name() -> None:
         if name_spans(n.text, (s.start, s.end)) != [(s.start, s.end)]
     ]
     assert changed == []
+
+
+@pytest.mark.parametrize("name", ["将乐县财政局", "向阳街道办事处", "不动产登记中心", "对口支援办"])
+def test_a_function_character_inside_a_word_does_not_cut_a_name(name: str) -> None:
+    """将 of 将乐县, 向 of 向阳: a function word is a word of its own, not a character of one."""
+    from policynlp.entities.recognizer import name_spans
+
+    assert name_spans(name, (0, len(name))) == [(0, len(name))]

@@ -218,13 +218,15 @@ def _alias_bounds(text: str, span: Span) -> Span:
 
 # What a decoded span says about names, beyond the CRF's labels. Each holds for every
 # annotated name (tests/test_training.py) and was found reading the held-out folds' errors:
-# - prepositions, particles and negation are in no body's name: a span across one is two
-#   spans, or a name and the word before it (报送至办公室, 区直部门在苏平行政服务中心,
-#   街道办事处不办); after 等 comes a list's tail (等相关处室), which is not a unit;
+# - prepositions, particles and negation are in no body's name: a span across one, where
+#   jieba reads it as a word of its own, is two spans, or a name and the word before it
+#   (报送至办公室, 区直部门在苏平行政服务中心, 街道办事处不办); after 等 comes a list's tail
+#   (等相关处室), which is not a unit. Inside a word the character is no function word
+#   (将乐县财政局, 向阳街道办事处, 不动产登记中心);
 # - names inside a quoted platform name (“平潭综合实验区党工委、管委会”门户网站) are part
 #   of the platform's name, which is not a unit;
 # - a bracketed list inside a name is not its end (各省（自治区、直辖市）政府和…).
-_FUNCTION_WORD = re.compile("[至在向由对将把从给不]|等.*", re.S)
+_FUNCTION_WORDS = frozenset("至在向由对将把从给不")
 _PLATFORM = re.compile(r"门户网站|网站|平台|公众号|客户端|微博")
 _QUOTE_REACH = 30
 _SUFFIX_AFTER_BRACKET = re.compile(
@@ -233,12 +235,18 @@ _SUFFIX_AFTER_BRACKET = re.compile(
 
 
 def _function_word_pieces(text: str, span: Span) -> list[Span]:
-    """The parts of a span between function words."""
+    """The parts of a span between function words (a list's tail after 等 dropped)."""
     s, e = span
+    if not any(c in _FUNCTION_WORDS or c == "等" for c in text[s:e]):
+        return [span]
     pieces, at = [], s
-    for m in _FUNCTION_WORD.finditer(text, s, e):
-        pieces.append((at, m.start()))
-        at = m.end()
+    for word, a, _ in _segmenter()[0].tokenize(text[s:e], HMM=False):
+        if word == "等":
+            e = s + a
+            break
+        if word in _FUNCTION_WORDS:
+            pieces.append((at, s + a))
+            at = s + a + 1
     pieces.append((at, e))
     return [(a, b) for a, b in pieces if b > a]
 
