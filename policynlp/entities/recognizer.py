@@ -217,7 +217,7 @@ def _alias_bounds(text: str, span: Span) -> Span:
 
 
 # What a decoded span says about names, beyond the CRF's labels. Each holds for every
-# annotated name (tests/test_training.py) and was found reading the held-out folds' errors:
+# annotated name (tests/test_unit_names.py) and was found reading the held-out folds' errors:
 # - prepositions, particles and negation are in no body's name: a span across one, where
 #   jieba reads it as a word of its own, is two spans, or a name and the word before it
 #   (报送至办公室, 区直部门在苏平行政服务中心, 街道办事处不办); after 等 comes a list's tail
