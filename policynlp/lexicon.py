@@ -25,6 +25,8 @@ UNIT_SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
+# The suffixes as one regex alternation (longest first).
+SUFFIX_ALTERNATION = "|".join(map(re.escape, UNIT_SUFFIXES))
 # Words ending in a suffix that are not units (举办, 网站 …) and characters a name never holds.
 _NOT_UNIT_ENDINGS = re.compile(
     r"(?:(?<!公)开办|举办|创办|承办|主办|督办|交办|转办|代办|查办|包办|网办|通办|联办|好办|快办|掌上办|一次办|马上办|就近办|"
@@ -38,13 +40,13 @@ _STOP = "的在对向请按要将把被为是于从给等或并以了经报由�
 _CORE = rf"(?:[^{_STOP}\d]|经(?=[发信济贸]))"
 # Units that are collectives of a territory without a suffix.
 _COLLECTIVES = r"各设区市|各县（市、区）|各县\(市、区\)|各地区各部门|各地各部门|各地区|各级各部门|各级各类|各级政府|各级行政机关|中央驻闽有关机构"
-_SUFFIX_END = re.compile(rf"(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
+_SUFFIX_END = re.compile(rf"(?:{SUFFIX_ALTERNATION})(?:[（(][^（）()]*[）)])?$|^(?:{_COLLECTIVES})$")
 # A suffix character that begins another word is no suffix: 办法, 办理, 处理, 处罚, 室内.
 _NOT_SUFFIX_AFTER = "(?![法理好事件结罚置内员])(?!(?<=处)分)(?!(?<=部)[署分])"
 _SUFFIX_ENDS_HERE = re.compile(_NOT_SUFFIX_AFTER)
 _UNIT_GRAMMAR = re.compile(
-    rf"(?:{_CORE}{{0,14}}(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}){_NOT_SUFFIX_AFTER}|{_COLLECTIVES})"
-    rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))}|街道办)[）)])?"
+    rf"(?:{_CORE}{{0,14}}(?:{SUFFIX_ALTERNATION}){_NOT_SUFFIX_AFTER}|{_COLLECTIVES})"
+    rf"(?:[（(][^（）()，,、]{{1,12}}?(?:{SUFFIX_ALTERNATION}|街道办)[）)])?"
 )
 
 ROLE_CUES: list[tuple[re.Pattern[str], str]] = [

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..lexicon import UNIT_SUFFIXES, UnitMatcher
+from ..lexicon import SUFFIX_ALTERNATION, UNIT_SUFFIXES, UnitMatcher
 
 Span = tuple[int, int]
 MODEL_FILE = "crf.model"
@@ -229,9 +229,7 @@ def _alias_bounds(text: str, span: Span) -> Span:
 _FUNCTION_WORDS = frozenset("至在向由对将把从给不")
 _PLATFORM = re.compile(r"门户网站|网站|平台|公众号|客户端|微博")
 _QUOTE_REACH = 30
-_SUFFIX_AFTER_BRACKET = re.compile(
-    "(?:" + "|".join(map(re.escape, UNIT_SUFFIXES)) + r")(?![\u4e00-\u9fff])|(?:人民政府|政府|党委)(?=[和及与要应负牵配])"
-)
+_SUFFIX_AFTER_BRACKET = re.compile(rf"(?:{SUFFIX_ALTERNATION})(?![\u4e00-\u9fff])|(?:人民政府|政府|党委)(?=[和及与要应负牵配])")
 
 
 def _function_word_pieces(text: str, span: Span) -> list[Span]:

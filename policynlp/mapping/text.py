@@ -24,7 +24,7 @@ import ahocorasick
 import numpy as np
 
 from ..document import Item
-from ..lexicon import UNIT_SUFFIXES, load_gazetteer
+from ..lexicon import SUFFIX_ALTERNATION, UNIT_SUFFIXES, load_gazetteer
 
 # A segment is what one local alignment covers: a sentence, or a run of its
 # clauses when the sentence is long, so that a child sentence built from two
@@ -53,7 +53,7 @@ _SUFFIX_END = tuple(UNIT_SUFFIXES)
 _STOP = "的在对向请按要将把被为是于从给等或并以了经报由及和与、，,；;：:。！？“”《》〈〉\"'　 \t\n（）()【】"
 _UNIT_NAME = re.compile(
     r"(?:各|省|市|县|区|镇|乡|街道|国务院|中央|中共|全国|国家|本级|上级|同级|地方|基层|设区|直辖|自治|地级|自治州|实验区|新区|片区)"
-    rf"[^{_STOP}\d]{{0,12}}?(?:{'|'.join(map(re.escape, UNIT_SUFFIXES))})(?![法理好事件结罚置分内员公])"
+    rf"[^{_STOP}\d]{{0,12}}?(?:{SUFFIX_ALTERNATION})(?![法理好事件结罚置分内员公])"
     r"(?:[（(][^（）()，,、]{1,6}[）)])?"
 )
 # `政府` before these is part of a thing's name (政府门户网站, 政府信息), not a unit.
