@@ -1,4 +1,4 @@
-"""The `policynlp` command: parse, align, map, train, evaluate.
+"""The `policynlp` command: parse, align, map, train, evaluate, train-aligner, evaluate-aligner.
 
 Unusable input exits with status 2 and one line on standard error; outputs are
 written atomically, so a failed run never leaves a half-written file.
@@ -70,12 +70,61 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _aligner_params(path: str | None) -> dict | None:
+    """The aligner parameters in `path` (written by `train-aligner`), or None for the shipped ones."""
+    from .mapping.assign import load_params
+
+    if path is None:
+        return None
+    try:
+        return load_params(path)
+    except ValueError as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+
+def _documents_by_id(paths: list[str]) -> dict:
+    """The documents gold alignments name, by id.
+
+    Annotated notices (the project's JSONL, doccano or Label Studio exports)
+    give their gold items, so that the aligner is judged on alignment alone
+    (a notice annotated without items is parsed); JSON written by `parse`
+    (`.json`, `.jsonl`) is read as it is; any other file is a notice, parsed.
+    """
+    from .annotations import load_annotations
+    from .api import parse
+    from .document import DOCUMENT_SCHEMA, Document
+    from .mapping.gold import document_from_annotation
+
+    docs: list = []
+    for path in paths:
+        p = Path(path)
+        if p.suffix.lower() in (".json", ".jsonl") and p.is_file():
+            try:
+                text = p.read_text(encoding="utf-8-sig")
+                rows = [json.loads(line) for line in text.splitlines() if line.strip()] if p.suffix.lower() == ".jsonl" else [json.loads(text)]
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                rows = []  # not ours: the annotation importers say what is wrong
+            if rows and all(isinstance(r, dict) and r.get("schema") == DOCUMENT_SCHEMA for r in rows):
+                docs += [Document.from_dict(r) for r in rows]
+                continue
+            docs += [document_from_annotation(n) if n.items else parse(n.text, n.id) for n in load_annotations([p])]
+        else:
+            docs.append(_load_document(path))
+    by_id: dict = {}
+    for d in docs:
+        if d.id in by_id:
+            raise InputError(f"two documents with id {d.id!r}")
+        by_id[d.id] = d
+    return by_id
+
+
 def cmd_align(args: argparse.Namespace) -> int:
     from .mapping import align, alignment_table
 
+    params = _aligner_params(args.params)
     child = _load_document(args.child)
     parent = _load_document(args.parent)
-    alignment = align(child, parent)
+    alignment = align(child, parent, params=params)
     if args.format == "table":
         sys.stdout.write(alignment_table(alignment, child, parent) + "\n")
     else:
@@ -89,8 +138,45 @@ def cmd_map(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         raise InputError(f"{corpus}: not a directory")
-    report = map_directory(corpus, Path(args.out), progress=progress)
+    report = map_directory(corpus, Path(args.out), progress=progress, params=_aligner_params(args.params))
     sys.stdout.write(report + "\n")
+    return 0
+
+
+def _gold_dir(path: str) -> Path:
+    gold = Path(path)
+    if not gold.is_dir():
+        raise InputError(f"{gold}: not a directory of gold alignments")
+    return gold
+
+
+def cmd_train_aligner(args: argparse.Namespace) -> int:
+    from .mapping.tune import tune
+
+    gold = _gold_dir(args.gold)
+    docs = _documents_by_id(args.data)
+    try:
+        params, report = tune(gold, docs)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    atomic_write_text(Path(args.output), json.dumps(params, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(report + f"\nwrote {args.output}\n")
+    return 0
+
+
+def cmd_evaluate_aligner(args: argparse.Namespace) -> int:
+    from .mapping.gold import evaluate, report
+
+    gold = _gold_dir(args.gold)
+    params = _aligner_params(args.params)
+    docs = _documents_by_id(args.data)
+    try:
+        results = evaluate(params, gold, docs)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if args.json:
+        atomic_write_text(Path(args.json), json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(report(results) + "\n")
     return 0
 
 
@@ -126,12 +212,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("child", metavar="CHILD")
     p.add_argument("parent", metavar="PARENT")
     p.add_argument("--format", choices=["json", "table"], default="json")
+    p.add_argument("--params", metavar="PARAMS", help="aligner parameters written by `train-aligner` (default: the shipped ones)")
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("map", help="resolve and align every child→parent pair in a corpus directory")
     p.add_argument("corpus", metavar="CORPUS_DIR")
     p.add_argument("--out", metavar="DIR", default="out")
+    p.add_argument("--params", metavar="PARAMS", help="aligner parameters written by `train-aligner` (default: the shipped ones)")
     p.set_defaults(func=cmd_map)
+
+    gold_help = "directory of gold alignments, one <child>__<parent>.yaml per pair (see corpora/alignments/README.md)"
+    data_help = "the documents they name: annotated notices (gold items), `parse` JSON, or notice files (parsed)"
+    p = sub.add_parser("train-aligner", help="learn the aligner's parameters from gold alignments")
+    p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
+    p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
+    p.add_argument("--output", required=True, metavar="PARAMS", help="where to write the parameters (JSON)")
+    p.set_defaults(func=cmd_train_aligner)
+
+    p = sub.add_parser("evaluate-aligner", help="score the aligner against gold alignments, pair by pair")
+    p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
+    p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
+    p.add_argument("--params", metavar="PARAMS", help="aligner parameters written by `train-aligner` (default: the shipped ones)")
+    p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    p.set_defaults(func=cmd_evaluate_aligner)
 
     p = sub.add_parser("train", help="train the unit recogniser on annotated notices")
     p.add_argument("data", nargs="+", metavar="DATA")

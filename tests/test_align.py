@@ -116,6 +116,24 @@ def test_gold_pairs_overall() -> None:
     assert right / correct >= 0.98
 
 
+def test_readme_states_the_shipped_aligner_scores() -> None:
+    """The README's aligner figures are the ones `tune` recorded in the shipped parameters."""
+    from pathlib import Path
+
+    from policynlp.mapping.assign import default_params
+
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    scores = default_params()["scores"]
+    ins, out = scores["in_sample"], scores["leave_one_child_out"]
+    links = sum(len(g.links) for g in GOLD.values())
+    assert f"On the project's {scores['pairs']} gold pairs ({links} links)" in readme
+    assert (
+        f"link precision {ins['precision']:.3f}, recall {ins['recall']:.3f} and relations {ins['relation_accuracy']:.3f}, "
+        f"with {ins['pairs_passing']} of {scores['pairs']} pairs exact" in readme
+    )
+    assert f"precision {out['precision']:.3f}, recall {out['recall']:.3f}, relations {out['relation_accuracy']:.3f}" in readme
+
+
 def test_localised_table_links_row_to_row() -> None:
     """Pingtan's 2018 table copies the provincial one row by row; unit and level names swapped stay verbatim."""
     aln = gold_alignment("pingtan-10224__pingtan-80965")

@@ -87,6 +87,46 @@ def default_params() -> dict[str, Any]:
     return json.loads(PARAMS_PATH.read_text(encoding="utf-8"))
 
 
+def check_params(params: Any) -> dict[str, Any]:
+    """`params` if it is a parameter set the aligner can run on (as `tune` writes), else ValueError saying what is wrong."""
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise ValueError(f"not aligner parameters: {what}")
+
+    need(isinstance(params, dict), "not a JSON object")
+    for key in ("k", "min_score"):
+        need(isinstance(params.get(key), int) and params[key] >= 1, f"'{key}' must be a positive integer")
+    link = params.get("link")
+    need(isinstance(link, dict), "no 'link' model")
+    features = link.get("features", list(FEATURES))
+    need(isinstance(features, list) and set(features) <= set(ALL_FEATURES), f"'link.features' must be among {', '.join(ALL_FEATURES)}")
+    for key in ("mean", "scale", "coef"):
+        values = link.get(key)
+        need(isinstance(values, list) and len(values) == len(features) and all(isinstance(v, (int, float)) for v in values),
+             f"'link.{key}' must hold one number per feature")
+    for key in ("intercept", "threshold"):
+        need(isinstance(link.get(key), (int, float)), f"'link.{key}' must be a number")
+    merge = params.get("merge")
+    need(merge is None or (isinstance(merge, dict) and all(isinstance(merge.get(k), (int, float)) for k in ("sentence_match", "best_passage"))),
+         "'merge' must give 'sentence_match' and 'best_passage'")
+    rel = params.get("relation")
+    need(isinstance(rel, dict) and all(isinstance(rel.get(k), (int, float)) for k in ("partial_uncovered", "split_uncovered", "verbatim_max_diff")),
+         "'relation' must give 'partial_uncovered', 'split_uncovered' and 'verbatim_max_diff'")
+    return params
+
+
+def load_params(path: str | Path) -> dict[str, Any]:
+    """A parameter file written by `tune` (`policynlp train-aligner`), checked; ValueError if unreadable or not one."""
+    try:
+        params = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError("no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read aligner parameters ({exc})") from None
+    return check_params(params)
+
+
 @dataclass
 class Evidence:
     """Candidate pairs (child index, parent index), their features and coverage, and their passages.

@@ -18,7 +18,7 @@ import yaml
 from ..annotations import AnnotatedNotice, load_annotations
 from ..entities.docnumber import parse_doc_number
 from ..document import CitedDocument, DocNumber, Document, Item
-from .alignment import Alignment
+from .alignment import RELATIONS, Alignment
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD_DIR = REPO / "corpora" / "alignments"
@@ -38,18 +38,38 @@ class GoldPair:
 
 
 def load_gold(directory: Path = GOLD_DIR) -> list[GoldPair]:
-    """Every `<child>__<parent>.yaml` in `directory`, sorted by name."""
+    """Every `<child>__<parent>.yaml` in `directory`, sorted by name; ValueError naming the file if one is malformed."""
     pairs = []
-    for path in sorted(directory.glob("*.yaml")):
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
-        links = {(str(x["child_item"]), str(x["parent_item"])): x["relation"] for x in d["links"]}
-        pairs.append(
-            GoldPair(
-                path.stem, d["child"], d["parent"], links,
-                {str(x) for x in d["child_unmatched"]}, {str(x) for x in d["parent_unmatched"]},
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            d = yaml.safe_load(path.read_text(encoding="utf-8"))
+            links = {(str(x["child_item"]), str(x["parent_item"])): x["relation"] for x in d["links"] or []}
+            bad = sorted({r for r in links.values() if r not in RELATIONS})
+            if bad:
+                raise ValueError(f"unknown relation {bad[0]!r} (one of {', '.join(RELATIONS)})")
+            pair = GoldPair(
+                path.stem, str(d["child"]), str(d["parent"]), links,
+                {str(x) for x in d["child_unmatched"] or []}, {str(x) for x in d["parent_unmatched"] or []},
             )
-        )
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, TypeError, KeyError, ValueError) as exc:
+            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc).splitlines()[0]
+            raise ValueError(f"{path}: not a gold alignment ({what})") from None
+        pairs.append(pair)
     return pairs
+
+
+def check_gold(gold: list[GoldPair], documents: dict[str, Document]) -> None:
+    """ValueError unless every gold pair's documents are given and its item ids are theirs."""
+    if not gold:
+        raise ValueError("no gold alignment files (<child>__<parent>.yaml)")
+    for g in gold:
+        for role, doc_id, ids in (("child", g.child, {c for c, _ in g.links} | g.child_unmatched),
+                                  ("parent", g.parent, {p for _, p in g.links} | g.parent_unmatched)):
+            if doc_id not in documents:
+                raise ValueError(f"{g.name}: {role} document {doc_id!r} is not among the documents given")
+            unknown = sorted(ids - {it.id for it in documents[doc_id].items})
+            if unknown:
+                raise ValueError(f"{g.name}: {role} item {unknown[0]!r} is not an item of {doc_id!r}")
 
 
 def _doc_number(text: str | None, notice: AnnotatedNotice) -> DocNumber | None:
@@ -129,12 +149,16 @@ def report(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(params: dict[str, Any] | None = None, gold_dir: Path = GOLD_DIR) -> dict[str, dict[str, Any]]:
-    """Align every gold pair (gold-item documents) and score it."""
+def evaluate(
+    params: dict[str, Any] | None = None, gold_dir: Path = GOLD_DIR, documents: dict[str, Document] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Align every gold pair and score it; by default on the gold-item documents of the project's annotations."""
     from .core import align
 
-    docs = gold_documents()
-    return {g.name: score(align(docs[g.child], docs[g.parent], params=params), g) for g in load_gold(gold_dir)}
+    gold = load_gold(gold_dir)
+    docs = gold_documents() if documents is None else documents
+    check_gold(gold, docs)
+    return {g.name: score(align(docs[g.child], docs[g.parent], params=params), g) for g in gold}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,7 +132,7 @@ class _Prepared:
         return align_prepared(child, parent, self.items(child), self.items(parent), **options)
 
 
-def _resolve_all(corpus: Sequence[Document], prepared: _Prepared) -> dict[str, list[tuple[str, str]]]:
+def _resolve_all(corpus: Sequence[Document], prepared: _Prepared, **options: Any) -> dict[str, list[tuple[str, str]]]:
     """Every document's parents with how each was found (see the module docstring)."""
     cited = {d.id: cited_parents(d, corpus) for d in corpus}
     copies = _copies(corpus)
@@ -147,7 +147,7 @@ def _resolve_all(corpus: Sequence[Document], prepared: _Prepared) -> dict[str, l
             via = {p for p, _ in cited[mid.id]} & direct
             if not via or _dated_after(mid, d) or any(_dated_after(by_id[v], mid) for v in via):
                 continue
-            aln = prepared.align(d.id, mid.id)
+            aln = prepared.align(d.id, mid.id, **options)
             linked = len({x.child_item for x in aln.links})
             if len(aln.links) >= 2 and linked >= CHAIN_MIN_LINKED * len(d.items):
                 parents.append((mid.id, "chain"))
@@ -173,7 +173,7 @@ def map_corpus(docs: Sequence[Document], **options: Any) -> list[Alignment]:
 
 def _map(docs: Sequence[Document], **options: Any) -> tuple[list[Alignment], dict[tuple[str, str], str]]:
     prepared = _Prepared(docs)
-    resolved = _resolve_all(docs, prepared)
+    resolved = _resolve_all(docs, prepared, **options)
     alignments, via = [], {}
     for d in docs:
         if not d.items:
@@ -213,18 +213,19 @@ def chains(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
 
 
 def map_directory(
-    corpus_dir: str | Path, out_dir: str | Path, progress: Callable[..., Iterable[Any]] | None = None
+    corpus_dir: str | Path, out_dir: str | Path, progress: Callable[..., Iterable[Any]] | None = None, **options: Any
 ) -> str:
     """`policynlp map`: parse every notice under `corpus_dir`, align children with their parents.
 
     Writes `alignments.jsonl` (one alignment object per line) and `map_summary.txt`
     (the summary table and the chains) into `out_dir`; returns the summary.
+    `options` go to `align` (`params`: a parameter set other than the shipped one).
     """
     from ..corpus import load_directory, parse_corpus
 
     dataset = load_directory(corpus_dir)  # a manifest.jsonl, when there is one, names the notices
     docs = list(parse_corpus(dataset, progress=progress).values())
-    alignments, via = _map(docs)
+    alignments, via = _map(docs, **options)
     lines = [summary_table(alignments, via)]
     paths = chains(via)
     if paths:

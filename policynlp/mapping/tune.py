@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from ..document import Document
 from .assign import (
     ALL_FEATURES,
     FEATURES,
@@ -42,7 +43,7 @@ from .assign import (
     relation,
     relation_inputs,
 )
-from .gold import GOLD_DIR, GoldPair, gold_documents, load_gold
+from .gold import GOLD_DIR, GoldPair, check_gold, gold_documents, load_gold
 from .text import PreparedItem, prepare_many
 
 # Retrieval depth: alignment time grows with it. k = 12 was measured (2026-11): held out,
@@ -234,10 +235,18 @@ def held_out(data: list[PairData], k: int, min_score: int) -> dict[str, dict[str
     return out
 
 
-def tune(gold_dir: Path = GOLD_DIR) -> tuple[dict[str, Any], str]:
-    """The parameters to ship, and a report of how they were chosen."""
+def tune(gold_dir: Path = GOLD_DIR, documents: dict[str, Document] | None = None) -> tuple[dict[str, Any], str]:
+    """The parameters to ship, and a report of how they were chosen.
+
+    `documents` (by id) hold the items the gold files name; by default the
+    gold-item documents of the project's annotations. The setting is chosen
+    on held-out scores, so the gold pairs must come from two child documents or more.
+    """
     gold = load_gold(gold_dir)
-    docs = gold_documents()
+    docs = gold_documents() if documents is None else documents
+    check_gold(gold, docs)
+    if len({g.child for g in gold}) < 2:
+        raise ValueError("tuning needs gold pairs of two child documents or more (the setting is chosen held out)")
     prepared = {d: prepare_many(docs[d].items) for d in {g.child for g in gold} | {g.parent for g in gold}}
     lines = [f"{'k':>3} {'min':>4}   held-out P/R/F1/rel pass      in-sample P/R/F1/rel pass"]
     best: tuple[tuple[int, float], int, int] | None = None
