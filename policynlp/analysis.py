@@ -649,6 +649,16 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    """`1 item`, `2 items`."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _verb(count: int, verb: str) -> str:
+    """The verb agreeing with a count as subject: `1 tightens`, `2 tighten`."""
+    return f"{count} {verb}s" if count == 1 else f"{count} {verb}"
+
+
 def describe_graph(graph: "nx.DiGraph") -> str:
     """One sentence on the propagation graph: its size, its longest chains by level, its widest edge."""
     paths = chains(graph)
@@ -660,7 +670,7 @@ def describe_graph(graph: "nx.DiGraph") -> str:
     heaviest = max(graph.edges(data=True), key=lambda e: e[2]["weight"], default=None)
     if heaviest:
         p, c, e = heaviest
-        s += f"; the widest edge carries {e['weight']} items from {p} ({level_name(graph.nodes[p]['level'])}) into {c} ({level_name(graph.nodes[c]['level'])})"
+        s += f"; the widest edge carries {_n(e['weight'], 'item')} from {p} ({level_name(graph.nodes[p]['level'])}) into {c} ({level_name(graph.nodes[c]['level'])})"
     return s + "."
 
 
@@ -673,9 +683,9 @@ def describe_relation_shares(shares: Mapping[tuple[str, str], Mapping[str, Any]]
     none = sum(1 for e in shares.values() if e["counts"]["verbatim"] == 0)
     add, a = max(shares.items(), key=lambda kv: kv[1]["shares"]["added"])
     return (
-        f"Over {total} items in {len(shares)} level pairs, {pair_name(top)} copies the most verbatim "
-        f"({_pct(t['shares']['verbatim'])} of {t['n']} items); {none} of the {len(shares)} pairs copy nothing verbatim, "
-        f"and {pair_name(add)} adds the largest share of its own ({_pct(a['shares']['added'])} of {a['n']} items)."
+        f"Over {_n(total, 'item')} in {_n(len(shares), 'level pair')}, {pair_name(top)} copies the most verbatim "
+        f"({_pct(t['shares']['verbatim'])} of {_n(t['n'], 'item')}); {none} of the {len(shares)} pairs copy nothing verbatim, "
+        f"and {pair_name(add)} adds the largest share of its own ({_pct(a['shares']['added'])} of {_n(a['n'], 'item')})."
     )
 
 
@@ -689,7 +699,7 @@ def describe_lead_units(lead: Mapping[str, Mapping[str, Mapping[str, int]]], ite
         if units:
             unit, classes = next(iter(units.items()))
             top_class = max(classes.items(), key=lambda kv: (kv[1], kv[0] != "unclassified"))[0]
-            parts.append(f"{level_name(level)} {unit} ({items[level][unit]} items, most often {VERB_CLASS_NAMES.get(top_class, top_class)})")
+            parts.append(f"{level_name(level)} {unit} ({_n(items[level][unit], 'item')}, most often {VERB_CLASS_NAMES.get(top_class, top_class)})")
     return "The unit leading the most items at each level: " + "; ".join(parts) + "." if parts else "No lead units."
 
 
@@ -700,13 +710,14 @@ def describe_deadline_shifts(shifts: Sequence[Mapping[str, Any]]) -> str:
     c = Counter(r["change"] for r in shifts)
     moved = [r for r in shifts if r["change"] in ("tighter", "looser")]
     s = (
-        f"Of {len(shifts)} linked item pairs with a deadline, {c['same']} keep the parent's, {c['tighter']} tighten it, "
-        f"{c['looser']} loosen it, {c['added']} add one and {c['removed']} drop it"
+        f"Of {_n(len(shifts), 'linked item pair')} with a deadline, {_verb(c['same'], 'keep')} the parent's, "
+        f"{_verb(c['tighter'], 'tighten')} it, {_verb(c['looser'], 'loosen')} it, {_verb(c['added'], 'add')} one "
+        f"and {_verb(c['removed'], 'drop')} it"
     )
     if moved:
         biggest = max(moved, key=lambda r: abs(r["shift_days"]))
         s += (
-            f"; the largest shift is {biggest['shift_days']:+.0f} days "
+            f"; the largest shift is {biggest['shift_days']:+.0f} day{'' if abs(biggest['shift_days']) == 1 else 's'} "
             f"({biggest['parent_deadlines']} → {biggest['child_deadlines']}, {biggest['parent']} → {biggest['child']})"
         )
     return s + "."
@@ -746,7 +757,7 @@ def describe_units(units: Mapping[str, Mapping[str, int]], doc: "Document") -> s
         return f"{doc.id}: no units found."
     lead = {u: c["lead"] for u, c in units.items() if c["lead"]}
     first, c = next(iter(units.items()))
-    s = f"{len(units)} units in {len(doc.items)} items; {first} appears in the most items ({sum(c.values())})"
+    s = f"{_n(len(units), 'unit')} in {_n(len(doc.items), 'item')}; {first} appears in the most items ({sum(c.values())})"
     if lead:
         top = max(lead.items(), key=lambda kv: kv[1])
         s += f", {top[0]} leads the most ({top[1]})"
@@ -758,7 +769,7 @@ def describe_timeline(rows: Sequence[Mapping[str, Any]]) -> str:
     if not rows:
         return "The notice sets no deadline."
     c = Counter(r["kind"] for r in rows)
-    s = f"{len(rows)} deadlines in {len({r['item'] for r in rows})} items: {c['absolute']} dates, {c['recurring']} recurring, {c['relative']} counted from an event"
+    s = f"{_n(len(rows), 'deadline')} in {_n(len({r['item'] for r in rows}), 'item')}: {_n(c['absolute'], 'date')}, {c['recurring']} recurring, {c['relative']} counted from an event"
     dates = sorted(r["date"] for r in rows if r.get("date"))
     if dates:
         s += f"; the dates run from {dates[0]} to {dates[-1]}"

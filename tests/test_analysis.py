@@ -367,7 +367,7 @@ def test_deadline_shifts_on_linked_items():
         ("city", "department"): {"tighter": 0, "same": 0, "looser": 0, "added": 0, "removed": 1, "recast": 0},
     }
     assert A.describe_deadline_shifts(rows) == (
-        "Of 6 linked item pairs with a deadline, 2 keep the parent's, 0 tighten it, 1 loosen it, 1 add one and 1 drop it; "
+        "Of 6 linked item pairs with a deadline, 2 keep the parent's, 0 tighten it, 1 loosens it, 1 adds one and 1 drops it; "
         "the largest shift is +122 days (2020年8月31日前 → 2020年10月底前；2020年12月底前, pingtan-23553 → pingtan-23555)."
     )
 
