@@ -9,10 +9,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .output import atomic_write_text, progress
 from .texttable import table
+
+if TYPE_CHECKING:
+    from .document import Document
 
 
 def _load_document(path: str, nlp=None):
@@ -70,7 +74,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aligner_params(path: str | None) -> dict | None:
+def _aligner_params(path: str | None) -> dict[str, Any] | None:
     """The aligner parameters in `path` (written by `train-aligner`), or None for the shipped ones."""
     from .mapping.assign import load_params
 
@@ -82,7 +86,7 @@ def _aligner_params(path: str | None) -> dict | None:
         raise InputError(f"{path}: {exc}") from None
 
 
-def _documents_by_id(paths: list[str]) -> dict:
+def _documents_by_id(paths: list[str]) -> dict[str, "Document"]:
     """The documents gold alignments name, by id.
 
     Annotated notices (the project's JSONL, doccano or Label Studio exports)
@@ -95,13 +99,14 @@ def _documents_by_id(paths: list[str]) -> dict:
     from .document import DOCUMENT_SCHEMA, Document
     from .mapping.gold import document_from_annotation
 
-    docs: list = []
+    docs: list[Document] = []
     for path in paths:
         p = Path(path)
-        if p.suffix.lower() in (".json", ".jsonl") and p.is_file():
+        suffix = p.suffix.lower()
+        if suffix in (".json", ".jsonl") and p.is_file():
             try:
                 text = p.read_text(encoding="utf-8-sig")
-                rows = [json.loads(line) for line in text.splitlines() if line.strip()] if p.suffix.lower() == ".jsonl" else [json.loads(text)]
+                rows = [json.loads(line) for line in text.splitlines() if line.strip()] if suffix == ".jsonl" else [json.loads(text)]
             except (UnicodeDecodeError, json.JSONDecodeError):
                 rows = []  # not ours: the annotation importers say what is wrong
             if rows and all(isinstance(r, dict) and r.get("schema") == DOCUMENT_SCHEMA for r in rows):
@@ -110,7 +115,7 @@ def _documents_by_id(paths: list[str]) -> dict:
             docs += [document_from_annotation(n) if n.items else parse(n.text, n.id) for n in load_annotations([p])]
         else:
             docs.append(_load_document(path))
-    by_id: dict = {}
+    by_id: dict[str, Document] = {}
     for d in docs:
         if d.id in by_id:
             raise InputError(f"two documents with id {d.id!r}")
@@ -156,7 +161,7 @@ def cmd_train_aligner(args: argparse.Namespace) -> int:
     gold = _gold_dir(args.gold)
     docs = _documents_by_id(args.data)
     try:
-        params, report = tune(gold, docs)
+        params, report = tune(gold, docs, progress=progress)
     except ValueError as exc:
         raise InputError(str(exc)) from None
     atomic_write_text(Path(args.output), json.dumps(params, ensure_ascii=False, indent=2) + "\n")
@@ -194,6 +199,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+PARAMS_HELP = "aligner parameters written by `train-aligner` (default: the shipped ones)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policynlp", description="Chinese policy notices as structured data.")
     from . import __version__
@@ -212,13 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("child", metavar="CHILD")
     p.add_argument("parent", metavar="PARENT")
     p.add_argument("--format", choices=["json", "table"], default="json")
-    p.add_argument("--params", metavar="PARAMS", help="aligner parameters written by `train-aligner` (default: the shipped ones)")
+    p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("map", help="resolve and align every child→parent pair in a corpus directory")
     p.add_argument("corpus", metavar="CORPUS_DIR")
     p.add_argument("--out", metavar="DIR", default="out")
-    p.add_argument("--params", metavar="PARAMS", help="aligner parameters written by `train-aligner` (default: the shipped ones)")
+    p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.set_defaults(func=cmd_map)
 
     gold_help = "directory of gold alignments, one <child>__<parent>.yaml per pair (see corpora/alignments/README.md)"
@@ -232,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate-aligner", help="score the aligner against gold alignments, pair by pair")
     p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
     p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
-    p.add_argument("--params", metavar="PARAMS", help="aligner parameters written by `train-aligner` (default: the shipped ones)")
+    p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     p.set_defaults(func=cmd_evaluate_aligner)
 

@@ -20,10 +20,10 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def progress(iterable, total: int | None = None, desc: str = ""):
+def progress(iterable, total: int | None = None, desc: str = "", unit: str = "notice"):
     """tqdm on a terminal, the plain iterable otherwise."""
     if sys.stderr.isatty():
         from tqdm import tqdm
 
-        return tqdm(iterable, total=total, desc=desc, unit="notice")
+        return tqdm(iterable, total=total, desc=desc, unit=unit)
     return iterable

@@ -25,7 +25,7 @@ import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -235,12 +235,15 @@ def held_out(data: list[PairData], k: int, min_score: int) -> dict[str, dict[str
     return out
 
 
-def tune(gold_dir: Path = GOLD_DIR, documents: dict[str, Document] | None = None) -> tuple[dict[str, Any], str]:
+def tune(
+    gold_dir: Path = GOLD_DIR, documents: dict[str, Document] | None = None, progress: Callable[..., Iterable[Any]] | None = None
+) -> tuple[dict[str, Any], str]:
     """The parameters to ship, and a report of how they were chosen.
 
     `documents` (by id) hold the items the gold files name; by default the
     gold-item documents of the project's annotations. The setting is chosen
     on held-out scores, so the gold pairs must come from two child documents or more.
+    `progress` (as `output.progress`) wraps the loop over settings.
     """
     gold = load_gold(gold_dir)
     docs = gold_documents() if documents is None else documents
@@ -250,7 +253,8 @@ def tune(gold_dir: Path = GOLD_DIR, documents: dict[str, Document] | None = None
     prepared = {d: prepare_many(docs[d].items) for d in {g.child for g in gold} | {g.parent for g in gold}}
     lines = [f"{'k':>3} {'min':>4}   held-out P/R/F1/rel pass      in-sample P/R/F1/rel pass"]
     best: tuple[tuple[int, float], int, int] | None = None
-    for k, min_score in itertools.product(K_GRID, MIN_SCORE_GRID):
+    settings = list(itertools.product(K_GRID, MIN_SCORE_GRID))
+    for k, min_score in progress(settings, len(settings), "tune", "setting") if progress else settings:
         data = collect(gold, prepared, k, min_score)
         cv_results = held_out(data, k, min_score)
         cv = micro(cv_results)
