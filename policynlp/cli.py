@@ -229,21 +229,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.set_defaults(func=cmd_map)
 
-    gold_help = "directory of gold alignments, one <child>__<parent>.yaml per pair (see corpora/alignments/README.md)"
-    data_help = "the documents they name: annotated notices (gold items), `parse` JSON, or notice files (parsed)"
-    p = sub.add_parser("train-aligner", help="learn the aligner's parameters from gold alignments")
-    p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
-    p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
-    p.add_argument("--output", required=True, metavar="PARAMS", help="where to write the parameters (JSON)")
-    p.set_defaults(func=cmd_train_aligner)
-
-    p = sub.add_parser("evaluate-aligner", help="score the aligner against gold alignments, pair by pair")
-    p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
-    p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
-    p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
-    p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
-    p.set_defaults(func=cmd_evaluate_aligner)
-
     p = sub.add_parser("train", help="train the unit recogniser on annotated notices")
     p.add_argument("data", nargs="+", metavar="DATA")
     p.add_argument("--output", required=True, metavar="MODEL_DIR")
@@ -259,6 +244,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--curve", action="store_true", help="with --cv: F1 against the number of training notices")
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     p.set_defaults(func=cmd_evaluate)
+
+    gold_help = "directory of gold alignments, one <child>__<parent>.yaml per pair (see corpora/alignments/README.md)"
+    data_help = "the documents they name: annotated notices (gold items), `parse` JSON, or notice files (parsed)"
+    p = sub.add_parser("train-aligner", help="learn the aligner's parameters from gold alignments")
+    p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
+    p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
+    p.add_argument("--output", required=True, metavar="PARAMS", help="where to write the parameters (JSON)")
+    p.set_defaults(func=cmd_train_aligner)
+
+    p = sub.add_parser("evaluate-aligner", help="score the aligner against gold alignments, pair by pair")
+    p.add_argument("gold", metavar="GOLD_DIR", help=gold_help)
+    p.add_argument("data", nargs="+", metavar="DATA", help=data_help)
+    p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
+    p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    p.set_defaults(func=cmd_evaluate_aligner)
     return parser
 
 
