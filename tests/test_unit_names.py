@@ -93,6 +93,16 @@ def test_a_leader_that_works_with_others_leads_and_they_cooperate() -> None:
     assert ("各级政府", "lead") in _units("pingtan-80961", "6.1")
 
 
+def test_a_government_with_its_departments_is_one_unit_when_joined_by_ji() -> None:
+    """各级政府及其工作部门要… / 各级政府及部门主要负责同志…: one unit; 各级政府和部门要 / 各级政府和有关部门要:
+    各级政府 (GUIDELINES: with 和 the list splits, and a bare 部门 is no unit)."""
+    assert ("各级政府及其工作部门", "responsible") in _units("pingtan-80961", "2.2")
+    assert ("各级政府及部门", "responsible") in _units("pingtan-80961", "5.1")
+    for notice_id, item_id in (("pingtan-80967", "2.7"), ("pingtan-80963", "2.2")):
+        names = [name for name, _ in _units(notice_id, item_id)]
+        assert "各级政府" in names and not any(n.startswith("各级政府") and n.endswith("部门") for n in names), (item_id, names)
+
+
 def test_subjects_after_a_due_date_and_pilot_units_carry_the_task() -> None:
     """…年底前省直各部门要通过…; 以省发改委、经信委…为试点单位; 各设区市政府…部署开展…."""
     units = _units("pingtan-80965", "4.14.40")
