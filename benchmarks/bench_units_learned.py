@@ -32,7 +32,7 @@ CPU wheel on disk, or pip pulls a CUDA build):
     .venv-peers/bin/python -m pip install torch==2.13.0
     .venv-peers/bin/python -m pip install -e ".[hanlp]"     # hanlp==2.1.5 + policynlp
 
-Run (30 minutes on two idle cores for all 22 folds, 1,781 s measured 2026-12-03; nothing is downloaded):
+Run (30 minutes on two idle cores for all 22 folds, 1,698 s measured 2026-12-03; nothing is downloaded):
 
     .venv-peers/bin/python benchmarks/bench_units_learned.py            # all folds
     .venv-peers/bin/python benchmarks/bench_units_learned.py --folds 4  # 4 folds, seeded choice
