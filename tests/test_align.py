@@ -20,7 +20,7 @@ from policynlp.annotations import AnnotatedNotice
 from policynlp.document import ALIGNMENT_SCHEMA, CitedDocument, DocNumber, Document, Item
 from policynlp.entities.docnumber import parse_doc_number
 
-from conftest import gold_notices
+from conftest import ROOT, gold_notices
 
 GOLD = {g.name: g for g in load_gold()}
 # Pairs the aligner does not (yet) bring to the acceptance targets, with what the shipped
@@ -118,11 +118,9 @@ def test_gold_pairs_overall() -> None:
 
 def test_readme_states_the_shipped_aligner_scores() -> None:
     """The README's aligner figures are the ones `tune` recorded in the shipped parameters."""
-    from pathlib import Path
-
     from policynlp.mapping.assign import default_params
 
-    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     scores = default_params()["scores"]
     ins, out = scores["in_sample"], scores["leave_one_child_out"]
     links = sum(len(g.links) for g in GOLD.values())

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import notice_path
+from conftest import ANNOTATIONS as ANNOTATIONS_PATH, notice_path
+
+from policynlp.mapping.gold import GOLD_DIR
 
 SEED = str(notice_path("000_8f12a50087b0eed3"))
 PINGTAN = str(notice_path("pingtan-10224"))
@@ -85,8 +87,7 @@ def test_evaluate_rejects_a_missing_annotation_file(tmp_path):
 
 # --- learning the aligner on one's own gold alignments -------------------------
 
-ANNOTATIONS = str(Path(__file__).resolve().parents[1] / "corpora" / "annotations" / "notices.jsonl")
-GOLD_DIR = Path(__file__).resolve().parents[1] / "corpora" / "alignments"
+ANNOTATIONS = str(ANNOTATIONS_PATH)
 TWO_PAIRS = ("pingtan-80913__pingtan-38733", "pingtan-10224__pingtan-80965")  # two child documents: held out needs them
 
 
