@@ -1,10 +1,12 @@
 """Annotated notices: the canonical span format, its authoring form, and importers.
 
 Canonical format (`corpora/annotations/notices.jsonl`, documented in
-`corpora/annotations/FORMAT.md`): one JSON object per notice holding its
-original text, character spans (`UNIT`, `DEADLINE`, `DOC_NUMBER`) with their
-attributes, the gold items (id, path, span, units by role, verbs) and the
-document fields.
+`corpora/annotations/FORMAT.md`): one JSON object per notice holding
+character spans (`UNIT`, `DEADLINE`, `DOC_NUMBER`) with their attributes, the
+gold items (id, path, span, units by role, verbs) and the document fields. It
+is *standoff*: a notice of the corpus is named by its path under the corpus
+root and the SHA-256 of its text, which is read from the root at load time and
+checked; only a notice annotated elsewhere (an import) carries its own text.
 
 Authoring form (`corpora/annotations/src/<id>.yaml`): the same content written
 as strings in reading order; `compile_authoring` finds every string in the
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,8 +25,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from .corpus.root import Corpus, text_sha256
 from .errors import InputError
-from .textio import read_notice
 
 LABELS = ("UNIT", "DEADLINE", "DOC_NUMBER")
 ROLES = ("lead", "cooperate", "responsible", "mention")
@@ -54,7 +57,10 @@ class GoldSpan:
 
 @dataclass
 class GoldUnit:
-    """A unit of an item: the span of its name, its role, and its column."""
+    """A unit of an item: the span of its name, its role, and its column.
+
+    `inherited`: printed once for several items, in a merged table cell of an
+    earlier row or in the heading the item sits under (`heading`)."""
 
     start: int
     end: int
@@ -62,6 +68,7 @@ class GoldUnit:
     role: str
     column: str | None = None
     inherited: bool = False
+    heading: bool = False
 
 
 @dataclass
@@ -73,6 +80,7 @@ class GoldItem:
     title_span: tuple[int, int] | None
     units: list[GoldUnit]
     verbs: list[str]
+    path_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,12 +95,18 @@ class AnnotatedNotice:
     spans: list[GoldSpan] = field(default_factory=list)
     items: list[GoldItem] = field(default_factory=list)
     cited_documents: list[dict[str, Any]] = field(default_factory=list)
+    sha256: str | None = None  # set when the text is read from the corpus root (standoff)
 
     def spans_of(self, label: str) -> list[GoldSpan]:
         return [s for s in self.spans if s.label == label]
 
+    @property
+    def standoff(self) -> bool:
+        """Whether the text lives in the corpus root (written as source + SHA-256, never copied)."""
+        return self.source is not None and self.sha256 is not None
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "id": self.id,
             "source": self.source,
             "document": self.document,
@@ -105,6 +119,7 @@ class AnnotatedNotice:
                     "path": it.path,
                     "span": list(it.span),
                     "title_span": list(it.title_span) if it.title_span else None,
+                    "path_spans": [list(p) for p in it.path_spans],
                     "units": [
                         {k: v for k, v in asdict(u).items() if v not in (None, False)} for u in it.units
                     ],
@@ -113,11 +128,24 @@ class AnnotatedNotice:
                 for it in self.items
             ],
             "cited_documents": self.cited_documents,
-            "text": self.text,
         }
+        if self.standoff:
+            d["sha256"] = self.sha256
+        else:
+            d["text"] = self.text
+        return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "AnnotatedNotice":
+    def from_dict(cls, d: dict[str, Any], corpus: Corpus | None = None, where: str = "") -> "AnnotatedNotice":
+        """A notice from its canonical dict; a standoff one reads its text from the corpus root."""
+        sha256 = d.get("sha256")
+        if "text" in d:
+            text = d["text"]
+        else:
+            if not d.get("source") or not sha256:
+                raise InputError(f"{where or 'annotation'} {d.get('id')}: needs either text, or source and sha256")
+            corpus = corpus or Corpus()
+            text = corpus.read(d["source"], sha256, checked_by=f"annotation {d.get('id')} ({where or 'annotations'})")
         items = [
             GoldItem(
                 id=it["id"],
@@ -133,22 +161,25 @@ class AnnotatedNotice:
                         role=u["role"],
                         column=u.get("column"),
                         inherited=u.get("inherited", False),
+                        heading=u.get("heading", False),
                     )
                     for u in it.get("units", [])
                 ],
                 verbs=list(it.get("verbs", [])),
+                path_spans=[tuple(p) for p in it.get("path_spans", [])],
             )
             for it in d.get("items", [])
         ]
         notice = cls(
             id=d["id"],
             source=d.get("source"),
-            text=d["text"],
+            text=text,
             document=d.get("document", {}),
             content=tuple(d["content"]) if d.get("content") else None,
             spans=[GoldSpan.from_dict(s) for s in d.get("spans", [])],
             items=items,
             cited_documents=d.get("cited_documents", []),
+            sha256=sha256 if "text" not in d else None,
         )
         validate(notice)
         return notice
@@ -158,11 +189,16 @@ def validate(notice: AnnotatedNotice) -> None:
     """Check that every span matches its text and every attribute is in its vocabulary."""
     where = f"annotation {notice.id}"
     n = len(notice.text)
+    html = is_html_source(notice.source)
+
+    def reads(start: int, end: int) -> str:
+        return reading_view(notice.text[start:end], html)[0]
+
     for s in notice.spans:
         if not (0 <= s.start < s.end <= n):
             raise InputError(f"{where}: span {s.start}-{s.end} outside the text")
-        if notice.text[s.start : s.end] != s.text:
-            raise InputError(f"{where}: span {s.start}-{s.end} is {notice.text[s.start:s.end]!r}, not {s.text!r}")
+        if reads(s.start, s.end) != s.text:
+            raise InputError(f"{where}: span {s.start}-{s.end} is {reads(s.start, s.end)!r}, not {s.text!r}")
         if s.label not in LABELS:
             raise InputError(f"{where}: unknown label {s.label!r} (expected one of {', '.join(LABELS)})")
         if s.label == "UNIT" and s.attrs.get("role") not in ROLES:
@@ -171,7 +207,7 @@ def validate(notice: AnnotatedNotice) -> None:
             _check_deadline(where, s.text, s.attrs)
     for it in notice.items:
         for u in it.units:
-            if notice.text[u.start : u.end] != u.text:
+            if reads(u.start, u.end) != u.text:
                 raise InputError(f"{where}: item {it.id} unit span does not read {u.text!r}")
             if u.role not in ROLES:
                 raise InputError(f"{where}: item {it.id} unit {u.text!r} has role {u.role!r}")
@@ -191,13 +227,14 @@ def _check_deadline(where: str, text: str, attrs: dict[str, Any]) -> None:
         raise InputError(f"{where}: recurring deadline {text!r} needs a frequency in {FREQUENCIES}")
 
 
-def load_annotations(paths: Iterable[str | Path]) -> list[AnnotatedNotice]:
-    """Load annotated notices from canonical JSONL files (or doccano / Label Studio exports)."""
+def load_annotations(paths: Iterable[str | Path], corpus: Corpus | None = None) -> list[AnnotatedNotice]:
+    """Load annotated notices from canonical JSONL files (or doccano / Label Studio exports);
+    standoff notices read their texts from `corpus` (default: the corpus root in use)."""
     from .importers import load_any
 
     notices: list[AnnotatedNotice] = []
     for path in paths:
-        notices.extend(load_any(Path(path)))
+        notices.extend(load_any(Path(path), corpus))
     return notices
 
 
@@ -211,9 +248,37 @@ def write_annotations(notices: Iterable[AnnotatedNotice], path: str | Path) -> N
 
 # --- the authoring form -------------------------------------------------------
 
+# An HTML notice is read, and its strings written, as a browser shows it: tags
+# dropped, block-level tags as line breaks; entities stay as printed (`&nbsp;`).
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|tr|table|tbody|thead|h[1-6]|li|ul|ol|section|article)\b", re.IGNORECASE)
+
+
+def is_html_source(source: str | None) -> bool:
+    return bool(source) and source.lower().endswith((".html", ".htm"))
+
+
+def reading_view(text: str, html: bool) -> tuple[str, list[int]]:
+    """The text an annotator reads and quotes, and for each of its characters the original offset."""
+    if not html:
+        return text, list(range(len(text)))
+    out: list[str] = []
+    pos: list[int] = []
+    last = 0
+    for m in _TAG.finditer(text):
+        out.append(text[last : m.start()])
+        pos.extend(range(last, m.start()))
+        if _BLOCK_TAG.match(m.group()) and not (out and out[-1].endswith("\n")):
+            out.append("\n")
+            pos.append(m.start())
+        last = m.end()
+    out.append(text[last:])
+    pos.extend(range(last, len(text)))
+    return "".join(out), pos
+
 
 class _Cursor:
-    """Finds strings in the original text, moving forward."""
+    """Finds strings in the reading view of the original text, moving forward."""
 
     def __init__(self, text: str, where: str, start: int = 0, end: int | None = None):
         self.text, self.where, self.pos = text, where, start
@@ -229,24 +294,33 @@ class _Cursor:
         return i
 
 
-def compile_authoring(path: str | Path, corpora_root: str | Path | None = None) -> AnnotatedNotice:
-    """Compile an authoring YAML file into an AnnotatedNotice with exact spans."""
+def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> AnnotatedNotice:
+    """Compile an authoring YAML file into an AnnotatedNotice with exact spans.
+
+    `source` is the notice's path under the corpus root; its text is read there
+    and checked against the project's manifest."""
     path = Path(path)
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    root = Path(corpora_root) if corpora_root else path.resolve().parents[2]
+    corpus = corpus or Corpus()
     source = spec["source"]
-    text = read_notice(root / source).text
+    text = corpus.read(source)
+    view, pos = reading_view(text, is_html_source(source))
+
+    def orig(vs: int, ve: int) -> tuple[int, int]:
+        """A span of the reading view as original offsets."""
+        return pos[vs], pos[ve - 1] + 1
+
     where = f"{path.name}"
     doc = dict(spec.get("document") or {})
     content_from, content_to = doc.pop("content_from", None), doc.pop("content_to", None)
-    cur = _Cursor(text, where)
+    cur = _Cursor(view, where)
     c0 = cur.find(content_from, "content_from") if content_from else 0
-    c1 = (cur.find(content_to, "content_to", start=c0) + len(content_to)) if content_to else len(text)
+    c1 = (cur.find(content_to, "content_to", start=c0) + len(content_to)) if content_to else len(view)
     if "date" in doc and doc["date"] is not None:
         doc["date"] = str(doc["date"])
     spans: list[GoldSpan] = []
     for label, key in (("DOC_NUMBER", "doc_numbers"), ("DEADLINE", "deadlines")):
-        cur = _Cursor(text, f"{where} {key}", c0, c1)
+        cur = _Cursor(view, f"{where} {key}", c0, c1)
         for m in spec.get(key) or []:
             m = dict(m)
             if "after" in m:
@@ -256,10 +330,11 @@ def compile_authoring(path: str | Path, corpora_root: str | Path | None = None) 
             i = cur.find(t, label)
             if "date" in m and m["date"] is not None:
                 m["date"] = str(m["date"])
-            spans.append(GoldSpan(i, i + len(t), label, t, m))
+            spans.append(GoldSpan(*orig(i, i + len(t)), label, t, m))
             cur.pos = i + len(t)
     items: list[GoldItem] = []
-    item_cur = _Cursor(text, f"{where} items", c0, c1)
+    view_units: dict[int, list[tuple[int, int]]] = {}  # item index → its units' view spans
+    item_cur = _Cursor(view, f"{where} items", c0, c1)
     starts: list[int] = []
     raw_items = spec.get("items") or []
     for raw in raw_items:
@@ -273,14 +348,19 @@ def compile_authoring(path: str | Path, corpora_root: str | Path | None = None) 
         if iid in seen_ids:
             raise InputError(f"{where}: item id {iid} repeated")
         seen_ids.add(iid)
-        icur = _Cursor(text, f"{where} item {iid}", start, stop)
+        icur = _Cursor(view, f"{where} item {iid}", start, stop)
         t_from, t_to = raw["text"]["from"], raw["text"]["to"]
         s = icur.find(t_from, "text.from")
         e = icur.find(t_to, "text.to", start=s) + len(t_to)
+        path_view = _heading_spans(view, [str(p) for p in raw.get("path") or []], c0, start, f"{where}: item {iid}")
         title_span = None
-        if raw.get("title"):
+        if raw.get("title_inherited"):
+            if not items or items[-1].title_span is None:
+                raise InputError(f"{where}: item {iid} inherits its title but the item before has none")
+            title_span = items[-1].title_span
+        elif raw.get("title"):
             ts = icur.find(raw["title"], "title")
-            title_span = (ts, ts + len(raw["title"]))
+            title_span = orig(ts, ts + len(raw["title"]))
         units: list[GoldUnit] = []
         for u in raw.get("units") or []:
             u = dict(u)
@@ -293,22 +373,32 @@ def compile_authoring(path: str | Path, corpora_root: str | Path | None = None) 
                     raise InputError(f"{where}: item {iid} inherits {u['text']!r} but no earlier item prints it")
                 units.append(GoldUnit(src.start, src.end, src.text, role, u.get("column"), True))
                 continue
+            if u.get("heading"):
+                hs = _in_headings(view, path_view, u["text"])
+                if hs is None:
+                    raise InputError(f"{where}: item {iid} unit {u['text']!r} is not printed in its path's headings")
+                o = orig(hs, hs + len(u["text"]))
+                units.append(GoldUnit(*o, u["text"], role, u.get("column"), True, True))
+                if not any((sp.start, sp.end) == o and sp.label == "UNIT" for sp in spans):
+                    spans.append(GoldSpan(*o, "UNIT", u["text"], {"role": role}))
+                continue
             if "after" in u:
                 icur.pos = icur.find(u["after"], "unit after") + len(u["after"])
             i = icur.find(u["text"], "unit")
-            units.append(GoldUnit(i, i + len(u["text"]), u["text"], role, u.get("column"), False))
+            units.append(GoldUnit(*orig(i, i + len(u["text"])), u["text"], role, u.get("column"), False))
             icur.pos = i + len(u["text"])
-            spans.append(GoldSpan(i, i + len(u["text"]), "UNIT", u["text"], {"role": role}))
+            spans.append(GoldSpan(*orig(i, i + len(u["text"])), "UNIT", u["text"], {"role": role}))
         number = raw.get("number")
         items.append(
             GoldItem(
                 id=iid,
                 number=None if number is None else str(number),
                 path=[str(p) for p in raw.get("path") or []],
-                span=(s, e),
+                span=orig(s, e),
                 title_span=title_span,
                 units=units,
                 verbs=[str(v) for v in raw.get("verbs") or []],
+                path_spans=[orig(a, b) for a, b in path_view],
             )
         )
     spans.sort(key=lambda sp: (sp.start, sp.end))
@@ -322,9 +412,31 @@ def compile_authoring(path: str | Path, corpora_root: str | Path | None = None) 
         spans=spans,
         items=items,
         cited_documents=cited,
+        sha256=text_sha256(text),
     )
     validate(notice)
     return notice
+
+
+def _heading_spans(view: str, path: list[str], c0: int, item_start: int, where: str) -> list[tuple[int, int]]:
+    """Each path heading's span in the view: its last printing before the item (a table may
+    print a heading twice; the item sits under the nearer one)."""
+    out = []
+    for heading in path:
+        i = view.rfind(heading, c0, item_start + len(heading))
+        if i < 0:
+            raise InputError(f"{where}: path heading {heading!r} not found before the item")
+        out.append((i, i + len(heading)))
+    return out
+
+
+def _in_headings(view: str, headings: list[tuple[int, int]], name: str) -> int | None:
+    """Where a unit name is printed in the item's headings, the innermost first."""
+    for a, b in reversed(headings):
+        i = view.find(name, a, b)
+        if i >= 0:
+            return i
+    return None
 
 
 def _inherited_source(items: list[GoldItem], text: str, column: str | None) -> GoldUnit | None:
@@ -335,21 +447,81 @@ def _inherited_source(items: list[GoldItem], text: str, column: str | None) -> G
     return None
 
 
+def _show(notice: AnnotatedNotice) -> str:
+    """The compiled gold as a reader checks it: every item's path, text ends, units and verbs."""
+    html = is_html_source(notice.source)
+
+    def read(a: int, b: int) -> str:
+        return reading_view(notice.text[a:b], html)[0].replace("\n", "⏎")
+
+    def ends(a: int, b: int) -> str:
+        t = read(a, b)
+        return t if len(t) <= 70 else f"{t[:40]}…{t[-25:]}"
+
+    doc = notice.document
+    lines = [f"{notice.id}: {doc.get('title')!r} | issuer {doc.get('issuer')!r} | {doc.get('doc_number')!r} | {doc.get('date')}",
+             f"recipients: {doc.get('recipients')}"]
+    for it in notice.items:
+        lines.append(f"[{it.id}] number={it.number} path={' / '.join(it.path)}")
+        if it.title_span:
+            lines.append(f"    title: {read(*it.title_span)}")
+        lines.append(f"    text:  {ends(*it.span)}")
+        for u in it.units:
+            flags = "".join(f" [{k}]" for k, v in (("inherited", u.inherited and not u.heading), ("heading", u.heading)) if v)
+            lines.append(f"    unit:  {u.text} ({u.role}{', ' + u.column if u.column else ''}){flags}")
+        lines.append(f"    verbs: {'、'.join(it.verbs)}")
+    for label in ("DEADLINE", "DOC_NUMBER"):
+        for sp in notice.spans_of(label):
+            attrs = {k: v for k, v in sp.attrs.items()}
+            lines.append(f"{label}: {sp.text} {attrs}")
+    return "\n".join(lines)
+
+
+def _view_lines(text: str, html: bool, width: int = 100) -> str:
+    """The reading view with view offsets, long lines cut into pieces of `width` characters."""
+    view, _ = reading_view(text, html)
+    out = []
+    pos = 0
+    for line in view.split("\n"):
+        if line.strip():
+            for k in range(0, len(line), width):
+                out.append(f"{pos + k:7d}  {line[k:k + width]}")
+        pos += len(line) + 1
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m policynlp.annotations compile FILE.yaml...` (or `compile --all`)."""
+    """`python -m policynlp.annotations compile FILE.yaml...` (or `compile --all`), `show FILE.yaml`,
+    `view SOURCE`."""
     parser = argparse.ArgumentParser(prog="python -m policynlp.annotations")
     sub = parser.add_subparsers(dest="command", required=True)
+    corpus_help = "corpus root (default: $POLICYNLP_CORPUS, else ../shared/corpora beside the checkout)"
     comp = sub.add_parser("compile", help="compile authoring YAML into the canonical JSONL")
     comp.add_argument("files", nargs="*", type=Path)
     comp.add_argument("--all", action="store_true", help="every file under corpora/annotations/src")
     comp.add_argument("--out", type=Path, default=Path("corpora/annotations/notices.jsonl"))
+    comp.add_argument("--corpus", type=Path, help=corpus_help)
+    show = sub.add_parser("show", help="compile authoring files and print their gold items for checking by eye")
+    show.add_argument("files", nargs="+", type=Path)
+    show.add_argument("--corpus", type=Path, help=corpus_help)
+    view = sub.add_parser("view", help="print a notice as annotators quote it (HTML tags dropped), with offsets")
+    view.add_argument("source", help="path under the corpus root, e.g. notices/shanghai-docs/sh-hfb-2024-56.md")
+    view.add_argument("--corpus", type=Path, help=corpus_help)
+    view.add_argument("--width", type=int, default=100)
     args = parser.parse_args(argv)
-    files = sorted(Path("corpora/annotations/src").glob("*.yaml")) if args.all else args.files
     try:
-        compiled = [compile_authoring(f) for f in files]
-    except (InputError, KeyError, yaml.YAMLError) as exc:
+        corpus = Corpus(args.corpus)
+        if args.command == "view":
+            print(_view_lines(corpus.read(args.source), is_html_source(args.source), args.width))
+            return 0
+        files = sorted(Path("corpora/annotations/src").glob("*.yaml")) if getattr(args, "all", False) else args.files
+        compiled = [compile_authoring(f, corpus) for f in files]
+    except (InputError, KeyError, TypeError, yaml.YAMLError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "show":
+        print("\n\n".join(_show(n) for n in compiled))
+        return 0
     for n in compiled:
         units = sum(len(it.units) for it in n.items)
         print(f"{n.id}: {len(n.items)} items, {units} item units, "

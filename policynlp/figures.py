@@ -483,10 +483,10 @@ def corpus_figures(out_dir: str | Path, *, notice: str = NOTICE_FOR_FIGURES, cur
     ]
     if curve_sizes:
         from .annotations import load_annotations
-        from .corpus import CORPORA_DIR
+        from .corpus import BUNDLED_DIR
         from .evaluation import learning_curve
 
-        points = learning_curve(load_annotations([CORPORA_DIR / "annotations" / "notices.jsonl"]), sizes=list(curve_sizes))
+        points = learning_curve(load_annotations([BUNDLED_DIR / "annotations" / "notices.jsonl"]), sizes=list(curve_sizes))
         built.append(("learning_curve", learning_curve_figure(points), describe_curve(points)))
     out = {}
     captions = ["# Figures of the bundled corpus", ""]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .annotations import AnnotatedNotice, GoldSpan, validate
+from .corpus.root import Corpus
 from .errors import InputError
 
 LABEL_MAP: dict[str, tuple[str, str | None]] = {}
@@ -34,7 +35,7 @@ for _names, _target in (
         LABEL_MAP[_n.upper()] = _target
 
 
-def load_any(path: Path) -> list[AnnotatedNotice]:
+def load_any(path: Path, corpus: Corpus | None = None) -> list[AnnotatedNotice]:
     """Load annotated notices from the canonical JSONL, a doccano JSONL or a Label Studio JSON export."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -54,8 +55,8 @@ def load_any(path: Path) -> list[AnnotatedNotice]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{lineno}: not JSON ({exc.msg})") from None
-        if "spans" in record and "text" in record and isinstance(record.get("spans"), list) and "document" in record:
-            notices.append(AnnotatedNotice.from_dict(record))
+        if isinstance(record.get("spans"), list) and "document" in record and ("text" in record or "sha256" in record):
+            notices.append(AnnotatedNotice.from_dict(record, corpus, where=f"{path}:{lineno}"))
         elif "text" in record and ("label" in record or "entities" in record):
             notices.append(from_doccano(record, f"{path.stem}-{lineno}"))
         else:
