@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP)
 
+# The corpus root is ../shared/corpora beside the checkout when present (or
+# $POLICYNLP_CORPUS); without it the demo maps the bundled seeds and says so.
 demo: $(STAMP)
-	$(PY) -m policynlp map corpora/notices --out out
+	$(PY) -m policynlp map --out out
 	$(PY) -m policynlp.figures out
 
 test: $(STAMP)
@@ -26,6 +28,7 @@ annotations: $(STAMP)
 
 # Rebuild models/ from corpora/annotations (deterministic; the model card's scores follow).
 model: $(STAMP)
+	$(PY) -m policynlp corpus verify
 	$(PY) -m policynlp train corpora/annotations/notices.jsonl --output models/unit_recognizer
 	$(PY) -m policynlp.modelcard models/unit_recognizer corpora/annotations/notices.jsonl
 

@@ -116,7 +116,7 @@ class AnnotatedNotice:
                 {
                     "id": it.id,
                     "number": it.number,
-                    "path": it.path,
+                    **({} if self.standoff else {"path": it.path}),
                     "span": list(it.span),
                     "title_span": list(it.title_span) if it.title_span else None,
                     "path_spans": [list(p) for p in it.path_spans],
@@ -146,11 +146,13 @@ class AnnotatedNotice:
                 raise InputError(f"{where or 'annotation'} {d.get('id')}: needs either text, or source and sha256")
             corpus = corpus or Corpus()
             text = corpus.read(d["source"], sha256, checked_by=f"annotation {d.get('id')} ({where or 'annotations'})")
+        html = is_html_source(d.get("source"))
         items = [
             GoldItem(
                 id=it["id"],
                 number=it.get("number"),
-                path=list(it.get("path", [])),
+                # A standoff file keeps where each heading is printed, not its words.
+                path=list(it["path"]) if "path" in it else [reading_view(text[a:b], html)[0] for a, b in it.get("path_spans", [])],
                 span=tuple(it["span"]),
                 title_span=tuple(it["title_span"]) if it.get("title_span") else None,
                 units=[
@@ -313,9 +315,17 @@ def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> Annotat
     where = f"{path.name}"
     doc = dict(spec.get("document") or {})
     content_from, content_to = doc.pop("content_from", None), doc.pop("content_to", None)
+    # `content_*_after`: an earlier anchor, so that a short content anchor is found in the right place.
+    from_after, to_after = doc.pop("content_from_after", None), doc.pop("content_to_after", None)
+    for key, value in (("content_from", content_from), ("content_to", content_to),
+                       ("content_from_after", from_after), ("content_to_after", to_after)):
+        if value is not None:
+            _anchor(value, key, where)
     cur = _Cursor(view, where)
-    c0 = cur.find(content_from, "content_from") if content_from else 0
-    c1 = (cur.find(content_to, "content_to", start=c0) + len(content_to)) if content_to else len(view)
+    start = cur.find(from_after, "content_from_after") + len(from_after) if from_after else 0
+    c0 = cur.find(content_from, "content_from", start=start) if content_from else 0
+    start = cur.find(to_after, "content_to_after", start=c0) + len(to_after) if to_after else c0
+    c1 = (cur.find(content_to, "content_to", start=start) + len(content_to)) if content_to else len(view)
     if "date" in doc and doc["date"] is not None:
         doc["date"] = str(doc["date"])
     spans: list[GoldSpan] = []
@@ -338,7 +348,7 @@ def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> Annotat
     starts: list[int] = []
     raw_items = spec.get("items") or []
     for raw in raw_items:
-        at = raw["at"]
+        at = _anchor(raw["at"], f"item {raw['id']} at", where)
         starts.append(item_cur.find(at, f"item {raw['id']} at"))
         item_cur.pos = starts[-1] + len(at)
     bounds = starts[1:] + [c1]
@@ -349,16 +359,22 @@ def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> Annotat
             raise InputError(f"{where}: item id {iid} repeated")
         seen_ids.add(iid)
         icur = _Cursor(view, f"{where} item {iid}", start, stop)
-        t_from, t_to = raw["text"]["from"], raw["text"]["to"]
+        t_from, t_to = (_anchor(raw["text"][k], f"item {iid} text.{k}", where) for k in ("from", "to"))
         s = icur.find(t_from, "text.from")
         e = icur.find(t_to, "text.to", start=s) + len(t_to)
-        path_view = _heading_spans(view, [str(p) for p in raw.get("path") or []], c0, start, f"{where}: item {iid}")
+        path_view = _heading_spans(view, raw.get("path") or [], c0, start, f"{where}: item {iid}")
         title_span = None
         if raw.get("title_inherited"):
             if not items or items[-1].title_span is None:
                 raise InputError(f"{where}: item {iid} inherits its title but the item before has none")
             title_span = items[-1].title_span
+        elif isinstance(raw.get("title"), dict):
+            first, last = (_anchor(raw["title"].get(k, ""), f"item {iid} title.{k}", where) for k in ("from", "to"))
+            ts = icur.find(first, "title.from")
+            title_span = orig(ts, icur.find(last, "title.to", start=ts) + len(last))
         elif raw.get("title"):
+            if len(str(raw["title"])) > MAX_QUOTE:
+                raise InputError(f"{where}: item {iid} title is over {MAX_QUOTE} characters: write it as {{from, to}}")
             ts = icur.find(raw["title"], "title")
             title_span = orig(ts, ts + len(raw["title"]))
         units: list[GoldUnit] = []
@@ -393,7 +409,7 @@ def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> Annotat
             GoldItem(
                 id=iid,
                 number=None if number is None else str(number),
-                path=[str(p) for p in raw.get("path") or []],
+                path=[view[a:b] for a, b in path_view],
                 span=orig(s, e),
                 title_span=title_span,
                 units=units,
@@ -408,7 +424,7 @@ def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> Annotat
         source=source,
         text=text,
         document=doc,
-        content=(c0, c1),
+        content=orig(c0, c1),
         spans=spans,
         items=items,
         cited_documents=cited,
@@ -418,15 +434,44 @@ def compile_authoring(path: str | Path, corpus: Corpus | None = None) -> Annotat
     return notice
 
 
-def _heading_spans(view: str, path: list[str], c0: int, item_start: int, where: str) -> list[tuple[int, int]]:
+# Authoring files quote short strings only: a longer heading is written by its ends, and
+# an anchor (`at`, `text.from`, `text.to`) needs only enough characters to be found.
+MAX_QUOTE = 30
+MAX_ANCHOR = 30
+
+
+def _anchor(value: Any, what: str, where: str) -> str:
+    value = str(value)
+    if len(value) > MAX_ANCHOR:
+        raise InputError(f"{where}: {what} {value[:20]!r}… is over {MAX_ANCHOR} characters (an anchor needs only a few)")
+    return value
+
+
+def _heading_spans(view: str, path: list, c0: int, item_start: int, where: str) -> list[tuple[int, int]]:
     """Each path heading's span in the view: its last printing before the item (a table may
-    print a heading twice; the item sits under the nearer one)."""
+    print a heading twice; the item sits under the nearer one). A heading is written as
+    printed (up to MAX_QUOTE characters) or as `{from, to}`, its first and last characters."""
     out = []
     for heading in path:
-        i = view.rfind(heading, c0, item_start + len(heading))
+        if isinstance(heading, dict):
+            first, last = str(heading.get("from", "")), str(heading.get("to", ""))
+            if not first or not last:
+                raise InputError(f"{where}: path heading {heading!r} needs both from and to")
+        else:
+            first, last = str(heading), ""
+            if len(first) > MAX_QUOTE:
+                raise InputError(f"{where}: path heading {first[:20]!r}… is over {MAX_QUOTE} characters: "
+                                 "write it as {from: <its first characters>, to: <its last characters>}")
+        i = view.rfind(first, c0, item_start + len(first))
         if i < 0:
-            raise InputError(f"{where}: path heading {heading!r} not found before the item")
-        out.append((i, i + len(heading)))
+            raise InputError(f"{where}: path heading {first!r} not found before the item")
+        end = i + len(first)
+        if last:
+            j = view.find(last, end - len(last) if len(last) <= len(first) else i)
+            if j < 0:
+                raise InputError(f"{where}: path heading end {last!r} not found after {first!r}")
+            end = j + len(last)
+        out.append((i, end))
     return out
 
 

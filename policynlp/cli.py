@@ -1,4 +1,4 @@
-"""The `policynlp` command: parse, align, map, train, evaluate, train-aligner, evaluate-aligner.
+"""The `policynlp` command: parse, align, map, train, evaluate, train-aligner, evaluate-aligner, corpus.
 
 Unusable input exits with status 2 and one line on standard error; outputs are
 written atomically, so a failed run never leaves a half-written file.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,13 +20,28 @@ if TYPE_CHECKING:
     from .document import Document
 
 
+def read_input(arg: str):
+    """A notice named on the command line: a file, `-` (standard input), or the id of a
+    notice of the project's manifests, read from the corpus root."""
+    from .corpus import Corpus
+    from .textio import Source, read_notice
+
+    if arg == "-" or Path(arg).exists():
+        return read_notice(arg)
+    corpus = Corpus()
+    try:
+        entry = corpus.entry(arg)
+    except InputError:
+        raise InputError(f"{arg}: no such file or notice id") from None
+    return Source(text=corpus.read_entry(entry), id=entry.id, path=str(corpus.locate(entry.path)))
+
+
 def _load_document(path: str, nlp=None):
-    """A notice file parsed, or a JSON document written by `policynlp parse`."""
+    """A notice (file or id) parsed, or a JSON document written by `policynlp parse`."""
     from .api import parse
     from .document import DOCUMENT_SCHEMA, Document
-    from .textio import read_notice
 
-    source = read_notice(path)
+    source = read_input(path)
     stripped = source.text.lstrip()
     if stripped.startswith("{"):
         try:
@@ -138,13 +154,59 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .mapping import map_directory
+    from .mapping import map_dataset, map_directory
 
-    corpus = Path(args.corpus)
-    if not corpus.is_dir():
-        raise InputError(f"{corpus}: not a directory")
-    report = map_directory(corpus, Path(args.out), progress=progress, params=_aligner_params(args.params))
+    params = _aligner_params(args.params)
+    if args.corpus_dir is None:
+        from .corpus import Corpus, load_corpus, missing
+
+        corpus = Corpus()
+        absent = missing(corpus, args.manifests)
+        if absent:
+            print(f"policynlp: {len(absent)} notice(s) of the manifest are not under the corpus root "
+                  f"({corpus.describe()}); mapping the {len(corpus.entries(args.manifests)) - len(absent)} present",
+                  file=sys.stderr)
+        report = map_dataset(load_corpus(corpus, args.manifests), Path(args.out), progress=progress, params=params)
+    else:
+        corpus_dir = Path(args.corpus_dir)
+        if not corpus_dir.is_dir():
+            raise InputError(f"{corpus_dir}: not a directory")
+        report = map_directory(corpus_dir, Path(args.out), progress=progress, params=params)
     sys.stdout.write(report + "\n")
+    return 0
+
+
+def cmd_corpus_verify(args: argparse.Namespace) -> int:
+    from .corpus import Corpus, verify
+
+    corpus = Corpus(args.dir) if args.dir else Corpus()
+    if corpus.root is None:
+        raise InputError("no corpus root: give DIR, --corpus DIR or set POLICYNLP_CORPUS")
+    ok, bad = verify(corpus, args.manifests)
+    for entry, problem in bad:
+        print(f"{entry.path}\t{entry.id}\t{problem}")
+    if bad:
+        first = bad[0]
+        raise InputError(f"{corpus.root}: {len(bad)} of {len(ok) + len(bad)} notices fail verification, "
+                         f"first {first[0].path} ({first[1]})")
+    print(f"{len(ok)} notices present and intact under {corpus.root}")
+    return 0
+
+
+def cmd_corpus_fetch(args: argparse.Namespace) -> int:
+    from .corpus import Corpus
+    from .corpus.fetch import fetch, missing_message
+
+    to = Path(args.to)
+    if to.exists() and not to.is_dir():
+        raise InputError(f"{to}: not a directory")
+    source_dir = Path(args.source) if args.source else None
+    if source_dir is not None and not source_dir.is_dir():
+        raise InputError(f"{source_dir}: not a directory")
+    report = fetch(Corpus(), to, source_dir=source_dir, which=args.manifests, progress=progress)
+    print(f"{to}: {report.summary()}")
+    if report.missing:
+        raise InputError(missing_message(report, to))
     return 0
 
 
@@ -200,6 +262,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 PARAMS_HELP = "aligner parameters written by `train-aligner` (default: the shipped ones)"
+MANIFEST_CHOICES = {"manifest": ("manifest",), "dev": ("dev",), "all": ("manifest", "dev")}
+
+
+def _manifests(value: str) -> tuple[str, ...]:
+    if value not in MANIFEST_CHOICES:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(MANIFEST_CHOICES)}")
+    return MANIFEST_CHOICES[value]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"policynlp {__version__}")
+    parser.add_argument("--corpus", metavar="DIR",
+                        help="corpus root holding the notices by path (default: $POLICYNLP_CORPUS, else "
+                             "../shared/corpora beside the checkout, else the bundled seeds only)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse notices into documents (JSON)")
@@ -224,7 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("map", help="resolve and align every child→parent pair in a corpus directory")
-    p.add_argument("corpus", metavar="CORPUS_DIR")
+    p.add_argument("corpus_dir", metavar="CORPUS_DIR", nargs="?",
+                   help="a directory of notices (its manifest.jsonl names them); default: the project's corpus")
+    p.add_argument("--manifest", dest="manifests", default="manifest", type=_manifests,
+                   help="without CORPUS_DIR: which of the project's manifests to map (default: manifest)")
     p.add_argument("--out", metavar="DIR", default="out")
     p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.set_defaults(func=cmd_map)
@@ -259,13 +334,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     p.set_defaults(func=cmd_evaluate_aligner)
+
+    corpus_parser = sub.add_parser("corpus", help="check or obtain the corpus root")
+    corpus_sub = corpus_parser.add_subparsers(dest="corpus_command", required=True)
+    manifest_help = "which of the project's manifests (default: all)"
+    p = corpus_sub.add_parser("verify", help="check that every notice of the manifests is present and intact")
+    p.add_argument("dir", metavar="DIR", nargs="?", help="the corpus root (default: the one in use)")
+    p.add_argument("--manifest", dest="manifests", default="all", type=_manifests, help=manifest_help)
+    p.set_defaults(func=cmd_corpus_verify)
+    p = corpus_sub.add_parser("fetch", help="download every notice from its upstream source (or copy it --from a directory)")
+    p.add_argument("--to", required=True, metavar="DIR", help="the corpus root to fill")
+    p.add_argument("--from", dest="source", metavar="DIR", help="a directory laid out as the corpus root to copy from")
+    p.add_argument("--manifest", dest="manifests", default="all", type=_manifests, help=manifest_help)
+    p.set_defaults(func=cmd_corpus_fetch)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .corpus.root import ENV_VAR
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    saved = os.environ.get(ENV_VAR)
     try:
+        if args.corpus:
+            if not Path(args.corpus).is_dir():
+                raise InputError(f"{args.corpus}: corpus root is not a directory")
+            os.environ[ENV_VAR] = args.corpus  # every Corpus() of this run reads it
         return args.func(args)
     except InputError as exc:
         print(f"policynlp: {exc}", file=sys.stderr)
@@ -275,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policynlp: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if saved is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = saved
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from policynlp.annotations import AnnotatedNotice
 from policynlp.document import ALIGNMENT_SCHEMA, CitedDocument, DocNumber, Document, Item
 from policynlp.entities.docnumber import parse_doc_number
 
-from conftest import ROOT, gold_notices
+from conftest import ROOT, gold_notices, gold_records
 
 GOLD = {g.name: g for g in load_gold()}
 # Pairs the aligner does not (yet) bring to the acceptance targets, with what the shipped
@@ -190,7 +190,7 @@ def test_to_dict_follows_the_spec() -> None:
 
 # --- properties -------------------------------------------------------------------
 
-NOTICES_WITH_ITEMS = sorted(n for n, notice in gold_notices().items() if len(notice.items) >= 2)
+NOTICES_WITH_ITEMS = sorted(n for n, record in gold_records().items() if len(record["items"]) >= 2)
 
 
 @st.composite

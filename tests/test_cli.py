@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ANNOTATIONS as ANNOTATIONS_PATH, notice_path
+from conftest import ANNOTATIONS as ANNOTATIONS_PATH, notice_path, require_corpus
 
 from policynlp.mapping.gold import GOLD_DIR
 
 SEED = str(notice_path("000_8f12a50087b0eed3"))
-PINGTAN = str(notice_path("pingtan-10224"))
+
+
+def pingtan() -> str:
+    """A third-party notice from the corpus root (the calling test is skipped without it)."""
+    return str(notice_path("pingtan-10224"))
 
 
 def run(*args, stdin: bytes | None = None, cwd: Path | None = None):
@@ -28,9 +32,9 @@ def test_parse_json_one_document():
 
 
 def test_parse_jsonl_and_table():
-    out = run("parse", SEED, PINGTAN)
+    out = run("parse", SEED, pingtan())
     lines = out.stdout.decode().splitlines()
-    assert len(lines) == 2 and [json.loads(x)["id"] for x in lines] == [Path(SEED).stem, Path(PINGTAN).stem]
+    assert len(lines) == 2 and [json.loads(x)["id"] for x in lines] == [Path(SEED).stem, "10224"]
     table = run("parse", SEED, "--format", "table").stdout.decode()
     assert "1.1.1" in table and "市财政局" in table
 
@@ -112,6 +116,7 @@ def test_train_aligner_writes_parameters_that_evaluate_aligner_and_align_read(tm
     from policynlp.mapping.assign import load_params
     from policynlp.mapping.gold import evaluate
 
+    require_corpus()
     gold = _gold_subset(tmp_path)
     params_path = tmp_path / "params.json"
     out = run("train-aligner", str(gold), ANNOTATIONS, "--output", str(params_path))
@@ -193,8 +198,8 @@ def _bad_gold(tmp_path: Path, edit) -> Path:
 @pytest.mark.parametrize(
     "args,reason",
     [
-        (lambda t: ["align", PINGTAN, PINGTAN, "--params", str(t / "none.json")], "no such file"),
-        (lambda t: ["align", PINGTAN, PINGTAN, "--params", str(_write(t / "p.json", '{"k": 8}'))], "not aligner parameters"),
+        (lambda t: ["align", pingtan(), pingtan(), "--params", str(t / "none.json")], "no such file"),
+        (lambda t: ["align", pingtan(), pingtan(), "--params", str(_write(t / "p.json", '{"k": 8}'))], "not aligner parameters"),
         (lambda t: ["map", str(t), "--params", str(_write(t / "p.json", "[1, 2"))], "cannot read aligner parameters"),
         (lambda t: ["evaluate-aligner", str(t / "none"), ANNOTATIONS], "not a directory"),
         (lambda t: ["evaluate-aligner", str(_write(t / "g" / "x.txt", "").parent), ANNOTATIONS], "no gold alignment files"),
@@ -203,11 +208,12 @@ def _bad_gold(tmp_path: Path, edit) -> Path:
         (lambda t: ["evaluate-aligner", str(_bad_gold(t, lambda s: s.replace("verbatim", "copied", 1))), ANNOTATIONS],
          "unknown relation 'copied'"),
         (lambda t: ["evaluate-aligner", str(_bad_gold(t, lambda s: s.replace("links:", "links: [", 1))), ANNOTATIONS], "not a gold alignment"),
-        (lambda t: ["evaluate-aligner", str(_gold_subset(t)), PINGTAN], "is not among the documents given"),
+        (lambda t: ["evaluate-aligner", str(_gold_subset(t)), pingtan()], "is not among the documents given"),
         (lambda t: ["train-aligner", str(_gold_subset(t, TWO_PAIRS[:1])), ANNOTATIONS, "--output", str(t / "out.json")], "two child documents"),
     ],
 )
 def test_aligner_commands_reject_bad_input_with_one_line(tmp_path, capsys, args, reason):
+    require_corpus()  # the gold documents of the annotations
     code, _, err = in_process(capsys, *args(tmp_path))
     assert code == 2 and len(err.strip().splitlines()) == 1 and reason in err, err
     assert not (tmp_path / "out.json").exists()

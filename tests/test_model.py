@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import ANNOTATIONS, gold_notices
+from conftest import ANNOTATIONS, gold_notices, require_corpus
 
 MODEL = Path(__file__).resolve().parent.parent / "models" / "unit_recognizer"
 
@@ -18,6 +18,7 @@ def test_rebuilding_gives_the_shipped_model(tmp_path):
 
 
 def test_model_card_scores_are_the_models():
+    require_corpus()
     from policynlp.annotations import load_annotations
     from policynlp.evaluation import evaluate_notices
     from policynlp.pipeline import build

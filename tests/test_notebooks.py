@@ -15,6 +15,8 @@ import nbclient  # the notebooks extra: `make test` installs it, and a run witho
 import nbformat
 import pytest
 
+from conftest import require_corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 CELL_TIMEOUT = 240  # seconds; the slowest cell (the learning curve) takes about 20 s
@@ -71,6 +73,7 @@ def _check_figures(name: str, figures_dir: Path) -> None:
 
 
 def test_01_read_a_notice(tmp_path, monkeypatch):
+    require_corpus()  # the notebooks read the Pingtan chains
     from conftest import parsed
     from policynlp import analysis
 
@@ -97,6 +100,7 @@ def corpus():
 
 
 def test_02_propagation(tmp_path, monkeypatch, corpus):
+    require_corpus()  # the notebooks read the Pingtan chains
     from policynlp import analysis
 
     nb, seconds = _execute("02_propagation", tmp_path, monkeypatch)
@@ -113,6 +117,7 @@ def test_02_propagation(tmp_path, monkeypatch, corpus):
 
 
 def test_03_train_on_your_notices(tmp_path, monkeypatch):
+    require_corpus()  # the notebooks read the Pingtan chains
     nb, seconds = _execute("03_train_on_your_notices", tmp_path, monkeypatch)
     _check_figures("03_train_on_your_notices", tmp_path)
     text = _outputs_text(nb)
@@ -124,6 +129,7 @@ def test_03_train_on_your_notices(tmp_path, monkeypatch):
 
 
 def test_figures_have_their_cjk_font_and_build_from_the_corpus(tmp_path):
+    require_corpus()  # the notebooks read the Pingtan chains
     """The figures module finds the CJK font of the installed PyPI package and every label's glyphs."""
     import warnings
 

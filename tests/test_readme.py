@@ -5,7 +5,7 @@ import ast
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_corpus
 
 
 def tour() -> list[tuple[str, object | None]]:
@@ -38,6 +38,7 @@ def test_the_tour_shows_values_to_check() -> None:
 
 
 def test_the_readme_tour_runs_as_printed(monkeypatch: pytest.MonkeyPatch) -> None:
+    require_corpus()
     monkeypatch.chdir(ROOT)  # the tour's paths are relative to the checkout
     namespace: dict = {}
     for code, shown in tour():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import gold_notices, notice_text, parsed
+from conftest import gold_notices, gold_records, notice_text, parsed
 from policynlp.normalize import normalize
 
 
@@ -82,7 +82,7 @@ def test_pingtan_requirements_keep_to_their_row(notice_id):
 
 
 def _annotated_with_items():
-    return sorted(k for k, n in gold_notices().items() if n.items)
+    return sorted(k for k, r in gold_records().items() if r["items"])
 
 
 @pytest.mark.parametrize("notice_id", _annotated_with_items())

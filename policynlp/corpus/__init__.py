@@ -2,6 +2,7 @@
 the notices as a `datasets.Dataset`.
 
     from policynlp import corpus
+    text = corpus.notice_text("pingtan-80965")   # one notice by id, checked against its SHA-256
     ds = corpus.load_corpus()            # the project's manifest, from the corpus root in use
     docs = corpus.parse_corpus(ds)       # Documents, by id
 """
@@ -9,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .root import BUNDLED_DIR, Corpus, CorpusMissing, Entry, default_root, text_sha256, verify
+from .root import BUNDLED_DIR, Corpus, CorpusMissing, Entry, default_root, notice_text, text_sha256, verify
 
-__all__ = ["BUNDLED_DIR", "Corpus", "CorpusMissing", "Entry", "default_root", "text_sha256", "verify",
+__all__ = ["BUNDLED_DIR", "Corpus", "CorpusMissing", "Entry", "default_root", "notice_text", "text_sha256", "verify",
            "load_corpus", "load_directory", "parse_corpus", "missing"]
 
 

@@ -151,6 +151,12 @@ class Corpus:
         return self.read(entry.path, entry.sha256)
 
 
+def notice_text(notice_id: str, corpus: Corpus | None = None) -> str:
+    """The text of a notice of the project's manifests, by id, from the corpus root in use."""
+    corpus = corpus or Corpus()
+    return corpus.read_entry(corpus.entry(notice_id))
+
+
 def verify(corpus: Corpus, which: Iterable[str] = tuple(MANIFESTS)) -> tuple[list[Entry], list[tuple[Entry, str]]]:
     """Check every manifest entry: (entries that are present and intact, [(entry, problem)])."""
     ok, bad = [], []

@@ -20,7 +20,7 @@ from __future__ import annotations
 from .alignment import Alignment, Link, Passage
 from .core import align, align_items, align_prepared
 from .report import alignment_table
-from .resolve import map_corpus, map_directory, resolve_parents, summary_table
+from .resolve import map_corpus, map_dataset, map_directory, resolve_parents, summary_table
 
 __all__ = [
     "Alignment",
@@ -31,6 +31,7 @@ __all__ = [
     "align_prepared",
     "alignment_table",
     "map_corpus",
+    "map_dataset",
     "map_directory",
     "resolve_parents",
     "summary_table",

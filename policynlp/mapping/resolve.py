@@ -215,15 +215,22 @@ def chains(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
 def map_directory(
     corpus_dir: str | Path, out_dir: str | Path, progress: Callable[..., Iterable[Any]] | None = None, **options: Any
 ) -> str:
-    """`policynlp map`: parse every notice under `corpus_dir`, align children with their parents.
+    """`policynlp map CORPUS_DIR`: every notice under `corpus_dir` (a manifest.jsonl, when there
+    is one, names them), mapped as `map_dataset` does."""
+    from ..corpus import load_directory
+
+    return map_dataset(load_directory(corpus_dir), out_dir, progress, **options)
+
+
+def map_dataset(dataset: Any, out_dir: str | Path, progress: Callable[..., Iterable[Any]] | None = None, **options: Any) -> str:
+    """`policynlp map`: parse every notice of a corpus dataset, align children with their parents.
 
     Writes `alignments.jsonl` (one alignment object per line) and `map_summary.txt`
     (the summary table and the chains) into `out_dir`; returns the summary.
     `options` go to `align` (`params`: a parameter set other than the shipped one).
     """
-    from ..corpus import load_directory, parse_corpus
+    from ..corpus import parse_corpus
 
-    dataset = load_directory(corpus_dir)  # a manifest.jsonl, when there is one, names the notices
     docs = list(parse_corpus(dataset, progress=progress).values())
     alignments, via = _map(docs, **options)
     lines = [summary_table(alignments, via)]
