@@ -257,7 +257,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation import evaluate_command
 
-    sys.stdout.write(evaluate_command(args.data, args.model, cv=args.cv, curve=args.curve, json_out=args.json) + "\n")
+    sys.stdout.write(evaluate_command(args.data, args.model, cv=args.cv, by=args.by, curve=args.curve, json_out=args.json) + "\n")
     return 0
 
 
@@ -315,8 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="score the pipeline on annotated notices")
     p.add_argument("data", nargs="+", metavar="DATA")
     p.add_argument("--model", metavar="MODEL_DIR")
-    p.add_argument("--cv", action="store_true", help="leave-one-notice-out cross-validation")
-    p.add_argument("--curve", action="store_true", help="with --cv: F1 against the number of training notices")
+    p.add_argument("--cv", action="store_true", help="cross-validation: leave-one-notice-out, or with --by one group out")
+    p.add_argument("--by", choices=["source", "province", "layout"],
+                   help="with --cv: hold out one source (province, layout family) at a time")
+    p.add_argument("--curve", action="store_true",
+                   help="with --cv: F1 against the number of training notices (with --by: of training groups)")
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     p.set_defaults(func=cmd_evaluate)
 

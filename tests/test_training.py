@@ -120,3 +120,40 @@ def test_folds_hold_out_a_notice_with_its_copies():
     assert len(train) == len(notices) - 2
     # A child plan that copies much of its parent is another notice.
     assert "pingtan-80965" in {n.id for n in training_notices([by_id["pingtan-10224"]], notices)}
+
+
+def test_cross_validation_held_out_by_source_trains_each_fold_without_its_source(monkeypatch):
+    """`evaluate --cv --by source` on a small grouping: a fold never trains on a notice of the
+    source it scores, and reports per group and pooled, for both runs."""
+    from policynlp import evaluation, training
+    from policynlp.evaluation import cross_validate, folds, group_of
+
+    gold = gold_notices()
+    notices = [gold[i] for i in ("000_8f12a50087b0eed3", "003_ad4744f501b6ea9b", "pingtan-80968", "pingtan-2528")]
+    assert [(name, [n.id for n in held]) for name, held in folds(notices, "source")] == [
+        ("pingtan", ["pingtan-80968", "pingtan-2528"]), ("seeds", ["000_8f12a50087b0eed3", "003_ad4744f501b6ea9b"])]
+    assert group_of(gold["pingtan-80958"], "province") == "全国" and group_of(gold["001_d83b70daa609b1f7"], "layout") == "table-merged-rows"
+    trained: list[list[str]] = []
+    real = training.train_model
+
+    def recording(train, output, **kw):
+        trained.append(sorted(n.id for n in train))
+        return real(train, output, max_iterations=20)
+
+    monkeypatch.setattr(training, "train_model", recording)
+    runs = cross_validate(notices, by="source")
+    assert trained == [["000_8f12a50087b0eed3", "003_ad4744f501b6ea9b"], ["pingtan-2528", "pingtan-80968"]]
+    for run in runs.values():
+        assert set(run["per_group"]) == {"pingtan", "seeds"}
+        assert run["per_group"]["seeds"]["notices"] == ["000_8f12a50087b0eed3", "003_ad4744f501b6ea9b"]
+        assert set(run["per_document"]) == {n.id for n in notices}
+        assert 0 <= run["all"]["units"]["f"] <= 1 and set(run["documents"]) >= {"title", "items_exact"}
+
+
+def test_cross_validation_needs_two_groups():
+    from policynlp.errors import InputError
+    from policynlp.evaluation import folds
+
+    gold = gold_notices()
+    with pytest.raises(InputError, match="at least two are needed"):
+        folds([gold["000_8f12a50087b0eed3"], gold["001_d83b70daa609b1f7"]], "source")
