@@ -17,20 +17,20 @@ $(STAMP): pyproject.toml
 # $POLICYNLP_CORPUS); without it the demo maps the bundled seeds and says so.
 demo: $(STAMP)
 	$(PY) -m policynlp map --out out
-	$(PY) -m policynlp.figures out
+	$(PY) -m policynlp.analysis.figures out
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 # Rebuild the annotations' canonical JSONL from the authoring files.
 annotations: $(STAMP)
-	$(PY) -m policynlp.annotations compile --all
+	$(PY) -m policynlp annotations compile --all
 
 # Rebuild models/ from corpora/annotations (deterministic; the model card's scores follow).
 model: $(STAMP)
 	$(PY) -m policynlp corpus verify
 	$(PY) -m policynlp train corpora/annotations/notices.jsonl --output models/unit_recognizer
-	$(PY) -m policynlp.modelcard models/unit_recognizer corpora/annotations/notices.jsonl
+	$(PY) -m policynlp.learning.modelcard models/unit_recognizer corpora/annotations/notices.jsonl
 
 # The learned-recogniser peers (HanLP needs torch) live in their own venv; torch
 # 2.13.0 first, a CPU wheel: any other torch requirement pulls a CUDA build.

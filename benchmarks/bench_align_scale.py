@@ -42,7 +42,7 @@ _SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
 
 def gold_items() -> list[tuple[str, str]]:
     """(origin id, item text with its title) of every gold item."""
-    from policynlp.annotations import load_annotations
+    from policynlp.learning import load_annotations
 
     out = []
     for notice in load_annotations([REPO / "corpora" / "annotations" / "notices.jsonl"]):

@@ -42,7 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ANNOTATIONS, import_jionlp, machine, progress, quiet_jieba, write_json  # noqa: E402
 
-from policynlp.peers.sequences import score as prf  # noqa: E402
+from policynlp.learning.learners.sequences import score as prf  # noqa: E402
 
 Span = tuple[int, int]
 
@@ -110,9 +110,9 @@ def held_out_units(notices: list, progress_desc: str = "cv folds") -> tuple[set,
     scores here are in-sample; this is the honest figure for unseen notices
     (what `policynlp evaluate --cv` does). Returns (predicted, notices scored).
     """
-    from policynlp.evaluation import example_for
+    from policynlp.learning.evaluation import example_for
     from policynlp.pipeline import build
-    from policynlp.training import train_model
+    from policynlp.learning.training import train_model
 
     scored = [n for n in notices if n.items]
     predicted: set = set()
@@ -133,8 +133,8 @@ def held_out_units(notices: list, progress_desc: str = "cv folds") -> tuple[set,
 
 def run(data: Path, cv: bool = False) -> dict[str, Any]:
     import policynlp
-    from policynlp.annotations import load_annotations
-    from policynlp.evaluation import _deadline_label, example_for, score_examples
+    from policynlp.learning import load_annotations
+    from policynlp.learning.evaluation import _deadline_label, example_for, score_examples
 
     quiet_jieba()
     import jieba.posseg as pseg

@@ -84,7 +84,7 @@ def make_tools() -> dict[str, Callable[[str], Any]]:
     import jieba.posseg as pseg
 
     import policynlp
-    from policynlp.normalize import normalize
+    from policynlp.text.normalize import normalize
     from policynlp.structure import parse_structure
 
     policynlp.load()  # the default pipeline, built once (cached)
@@ -168,7 +168,7 @@ def summarise(per_doc: list[dict[str, Any]], names: list[str], select: Callable[
 def memory_child(mode: str, corpus: Path, limit: int | None) -> None:
     """Run (b) or (c) over the corpus in this fresh process and print its memory as JSON."""
     docs = load_corpus(corpus, limit)
-    from policynlp.normalize import normalize
+    from policynlp.text.normalize import normalize
     from policynlp.structure import parse_structure
 
     if mode == "full":

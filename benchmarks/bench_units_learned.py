@@ -4,20 +4,20 @@ Three learners, trained on the same folds of corpora/annotations/notices.jsonl
 in the same run, each scored on the held-out notice's unit names:
 
 - crf:   policynlp's own statistical recogniser alone (python-crfsuite CRF,
-         as shipped, no gazetteer features: `policynlp.training.train_model(...)`,
+         as shipped, no gazetteer features: `policynlp.learning.training.train_model(...)`,
          applied with `load_crf(dir).predict(text, regions)`, no rules);
 - hanlp: HanLP 2.1.5's BiLSTM-CRF (`RNNNamedEntityRecognizer`) with its CRF axis
-         corrected (`policynlp.peers.hanlp_ner`), random character embeddings;
+         corrected (`policynlp.learning.learners.hanlp_ner`), random character embeddings;
 - spacy: spaCy 3.8's NER from scratch on character tokens, trained by spaCy's own
-         loop from configs/unit_ner.cfg (`policynlp.peers.spacy_ner`).
+         loop from configs/unit_ner.cfg (`policynlp.learning.learners.spacy_ner`).
 
 Folds: every annotated notice that has items is held out once; the model is
 trained on all the other notices but the held-out one's copies (as `policynlp
 evaluate --cv` does). Data:
-each notice is normalised and parsed (`policynlp.training.prepare`); its item
+each notice is normalised and parsed (`policynlp.learning.training.prepare`); its item
 regions are the sequences, gold = its UNIT spans in normalised offsets. The CRF
 reads the regions itself (its own windows); the peers get the regions cut into
-sentences (`policynlp.peers.sequences.sentences`: after 。；！？ and line
+sentences (`policynlp.learning.learners.sequences.sentences`: after 。；！？ and line
 breaks, which no unit name contains). The held-out notice is parsed with the
 training notices' unit list, as the pipeline does with a trained model's
 gazetteer.txt. Score: exact unit-name spans inside item regions; P/R/F1 per
@@ -96,11 +96,11 @@ class Clock:
 def run_fold(task: dict[str, Any]) -> dict[str, Any]:
     """Train the learners on all notices but one and score them on that one (runs in a worker)."""
     _single_threaded()
-    from policynlp.annotations import load_annotations
+    from policynlp.learning import load_annotations
     from policynlp.entities.recognizer import load_crf
-    from policynlp.evaluation import training_notices
-    from policynlp.peers.sequences import gold_in_regions, item_sequences, score, sentences
-    from policynlp.training import prepare, train_model, unit_names
+    from policynlp.learning.evaluation import training_notices
+    from policynlp.learning.learners.sequences import gold_in_regions, item_sequences, score, sentences
+    from policynlp.learning.training import prepare, train_model, unit_names
 
     notices = load_annotations([task["data"]])
     held = next(n for n in notices if n.id == task["held"])
@@ -133,7 +133,7 @@ def run_fold(task: dict[str, Any]) -> dict[str, Any]:
             import torch
 
             torch.set_num_threads(1)
-            from policynlp.peers import hanlp_ner
+            from policynlp.learning.learners import hanlp_ner
 
             with Clock() as tr:
                 model = hanlp_ner.train(train_seqs, Path(tmp) / "hanlp", seed=seed, **task["hanlp"])
@@ -141,7 +141,7 @@ def run_fold(task: dict[str, Any]) -> dict[str, Any]:
                 spans = hanlp_ner.predict(model, test_seqs)
             record("hanlp", tr, pr, spans)
         if "spacy" in task["learners"]:
-            from policynlp.peers import spacy_ner
+            from policynlp.learning.learners import spacy_ner
 
             with Clock() as tr:
                 nlp = spacy_ner.train(train_seqs, config_path=task["spacy_config"], seed=seed,
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(ROOT))
-    from policynlp.annotations import load_annotations
+    from policynlp.learning import load_annotations
 
     learners = [x for x in args.learners.split(",") if x]
     unknown = set(learners) - set(LEARNERS)

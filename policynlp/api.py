@@ -35,7 +35,7 @@ def _default_pipeline() -> Language:
 def parse(text: str, id: str = "document", *, nlp: Language | None = None) -> Document:
     """Parse a notice's text (or HTML) into a Document whose spans index `text`."""
     if not isinstance(text, str):
-        raise TypeError("parse() takes the notice as a str; use policynlp.textio.read_notice for bytes or files")
+        raise TypeError("parse() takes the notice as a str; use policynlp.text.decode.read_notice for bytes or files")
     if not text.strip():
         raise InputError("input is empty")
     doc = (nlp or load())(text)

@@ -24,7 +24,7 @@ def read_input(arg: str):
     """A notice named on the command line: a file, `-` (standard input), or the id of a
     notice of the project's manifests, read from the corpus root."""
     from .corpus import Corpus
-    from .textio import Source, read_notice
+    from .text.decode import Source, read_notice
 
     if arg == "-" or Path(arg).exists():
         return read_notice(arg)
@@ -110,7 +110,7 @@ def _documents_by_id(paths: list[str]) -> dict[str, "Document"]:
     (a notice annotated without items is parsed); JSON written by `parse`
     (`.json`, `.jsonl`) is read as it is; any other file is a notice, parsed.
     """
-    from .annotations import load_annotations
+    from .learning import load_annotations
     from .api import parse
     from .document import DOCUMENT_SCHEMA, Document
     from .mapping.gold import document_from_annotation
@@ -248,14 +248,29 @@ def cmd_evaluate_aligner(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import train_command
+    from .learning import load_annotations
+    from .learning.training import train_model
 
-    sys.stdout.write(train_command(args.data, args.output, args.dev, args.gazetteer_features) + "\n")
+    train = load_annotations(args.data)
+    out = train_model(train, Path(args.output), gazetteer_features=args.gazetteer_features)
+    sys.stdout.write(f"trained on {len(train)} notices → {out}\n")
+    if args.dev:
+        from .api import load
+        from .learning.evaluation import evaluate_notices, format_scores
+
+        scores = evaluate_notices(load_annotations(args.dev), load(out))
+        sys.stdout.write(format_scores(scores, title="dev scores") + "\n")
     return 0
 
 
+def cmd_annotations(args: argparse.Namespace) -> int:
+    from .learning.authoring import main as authoring_main
+
+    return authoring_main(args.rest)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluation import evaluate_command
+    from .learning.evaluation import evaluate_command
 
     sys.stdout.write(evaluate_command(args.data, args.model, cv=args.cv, by=args.by, curve=args.curve, json_out=args.json) + "\n")
     return 0
@@ -337,6 +352,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params", metavar="PARAMS", help=PARAMS_HELP)
     p.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
     p.set_defaults(func=cmd_evaluate_aligner)
+
+    p = sub.add_parser("annotations", help="the annotations' authoring files: compile, show, view (see corpora/annotations/FORMAT.md)",
+                       add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER, metavar="compile|show|view ...")
+    p.set_defaults(func=cmd_annotations)
 
     corpus_parser = sub.add_parser("corpus", help="check or obtain the corpus root")
     corpus_sub = corpus_parser.add_subparsers(dest="corpus_command", required=True)

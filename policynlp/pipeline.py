@@ -25,9 +25,9 @@ from spacy.training import Example
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .lexicon import MODELS_DIR, UnitMatcher, load_gazetteer, plausible_in_text, well_bounded, widen_name
+from .entities.lexicon import MODELS_DIR, UnitMatcher, load_gazetteer, plausible_in_text, well_bounded, widen_name
 from .entities import recognizer  # noqa: F401  (registers policynlp_unit_recognizer)
-from .normalize import normalize
+from .text.normalize import normalize
 
 PIPELINE_VERSION = "1"
 for _name in ("normalized", "structure", "item_units", "item_verbs"):

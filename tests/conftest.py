@@ -78,7 +78,7 @@ def gold_records() -> dict[str, dict]:
 
 @lru_cache(maxsize=1)
 def _gold_notices():
-    from policynlp.annotations import load_annotations
+    from policynlp.learning import load_annotations
 
     return {n.id: n for n in load_annotations([ANNOTATIONS])}
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from policynlp.mapping import Alignment, align, align_items, map_corpus, resolve_parents, summary_table
 from policynlp.mapping.gold import load_gold, score
 from policynlp.mapping.local import align_pairs
-from policynlp.annotations import AnnotatedNotice
+from policynlp.learning.annotations import AnnotatedNotice
 from policynlp.document import ALIGNMENT_SCHEMA, CitedDocument, DocNumber, Document, Item
 from policynlp.entities.docnumber import parse_doc_number
 

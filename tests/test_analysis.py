@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPORA, gold_notices, parsed
-from policynlp import analysis as A
+from policynlp.analysis import propagation as A
 from policynlp.mapping.alignment import Alignment, Link
 from policynlp.document import Deadline, Item, Unit
 
@@ -383,7 +383,7 @@ def test_doccano_records_reproduce_a_real_export():
 
 
 def test_doccano_records_import_back(tmp_path):
-    from policynlp.annotations import load_annotations
+    from policynlp.learning import load_annotations
 
     notice = gold_notices()["001_d83b70daa609b1f7"]
     records = A.doccano_records(notice, [it.id for it in notice.items[:12]])

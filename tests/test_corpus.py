@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ANNOTATIONS, CORPUS, ROOT, require_corpus
 
-from policynlp.annotations import load_annotations
+from policynlp.learning import load_annotations
 from policynlp.corpus import Corpus, CorpusMissing, load_corpus, notice_text, text_sha256, verify
 from policynlp.corpus.fetch import extract_candidates, fetch, missing_message
 from policynlp.corpus.root import read_manifest

@@ -64,7 +64,7 @@ def test_document_numbers_and_citations():
 @pytest.fixture(scope="module")
 def scores():
     import policynlp
-    from policynlp.evaluation import evaluate_notices
+    from policynlp.learning.evaluation import evaluate_notices
 
     return evaluate_notices(list(gold_notices().values()), policynlp.load())
 

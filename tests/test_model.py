@@ -10,7 +10,7 @@ MODEL = Path(__file__).resolve().parent.parent / "models" / "unit_recognizer"
 
 
 def test_rebuilding_gives_the_shipped_model(tmp_path):
-    from policynlp.training import train_model
+    from policynlp.learning.training import train_model
 
     rebuilt = train_model(list(gold_notices().values()), tmp_path / "model")
     assert (rebuilt / "crf.model").read_bytes() == (MODEL / "crf.model").read_bytes()
@@ -19,8 +19,8 @@ def test_rebuilding_gives_the_shipped_model(tmp_path):
 
 def test_model_card_scores_are_the_models():
     require_corpus()
-    from policynlp.annotations import load_annotations
-    from policynlp.evaluation import evaluate_notices
+    from policynlp.learning import load_annotations
+    from policynlp.learning.evaluation import evaluate_notices
     from policynlp.pipeline import build
 
     card = json.loads((MODEL / "scores.json").read_text(encoding="utf-8"))

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 import policynlp
 from conftest import notice_text, parsed
 from policynlp.errors import InputError
-from policynlp.normalize import normalize
-from policynlp.textio import decode
+from policynlp.text.normalize import normalize
+from policynlp.text.decode import decode
 
 SEED_000 = "000_8f12a50087b0eed3"
 SEED_001 = "001_d83b70daa609b1f7"

@@ -75,7 +75,7 @@ def _check_figures(name: str, figures_dir: Path) -> None:
 def test_01_read_a_notice(tmp_path, monkeypatch):
     require_corpus()  # the notebooks read the Pingtan chains
     from conftest import parsed
-    from policynlp import analysis
+    from policynlp.analysis import propagation as analysis
 
     nb, seconds = _execute("01_read_a_notice", tmp_path, monkeypatch)
     _check_figures("01_read_a_notice", tmp_path)
@@ -101,7 +101,7 @@ def corpus():
 
 def test_02_propagation(tmp_path, monkeypatch, corpus):
     require_corpus()  # the notebooks read the Pingtan chains
-    from policynlp import analysis
+    from policynlp.analysis import propagation as analysis
 
     nb, seconds = _execute("02_propagation", tmp_path, monkeypatch)
     _check_figures("02_propagation", tmp_path)
@@ -133,7 +133,7 @@ def test_figures_have_their_cjk_font_and_build_from_the_corpus(tmp_path):
     """The figures module finds the CJK font of the installed PyPI package and every label's glyphs."""
     import warnings
 
-    from policynlp import figures
+    from policynlp.analysis import figures
 
     assert figures.cjk_font_file() is not None, "install the notebooks extra (mplfonts ships the CJK font)"
     assert figures.setup_fonts() == "Noto Sans CJK SC"

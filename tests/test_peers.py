@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policynlp.peers.sequences import CharSequence, bio_spans, bio_tags, score, sentences
+from policynlp.learning.learners.sequences import CharSequence, bio_spans, bio_tags, score, sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "unit_ner.cfg"
@@ -58,7 +58,7 @@ def test_hanlp_crf_fix_decodes_each_sentence():
     torch = pytest.importorskip("torch")
     from hanlp.components.taggers.rnn.rnntaggingmodel import RNNTaggingModel
 
-    from policynlp.peers.hanlp_ner import FixedRNNTaggingModel
+    from policynlp.learning.learners.hanlp_ner import FixedRNNTaggingModel
 
     torch.manual_seed(0)
     embed = torch.nn.Embedding(20, 8, padding_idx=0)
@@ -85,7 +85,7 @@ def test_hanlp_crf_fix_decodes_each_sentence():
 
 def test_hanlp_fixed_recognizer_learns_and_reloads(tmp_path):
     pytest.importorskip("hanlp")
-    from policynlp.peers import hanlp_ner
+    from policynlp.learning.learners import hanlp_ner
 
     units = ["市财政局", "区政府", "县府办", "市教育局", "市公安局", "区卫健局"]
     verbs = ["负责", "牵头", "配合", "落实"]
@@ -124,7 +124,7 @@ def test_unit_ner_config_loads_with_expected_components():
 
 
 def test_unit_ner_config_builds_and_trains_with_spacys_loop():
-    from policynlp.peers import spacy_ner
+    from policynlp.learning.learners import spacy_ner
 
     nlp = spacy_ner.tokenizer_nlp(CONFIG)
     assert nlp.pipe_names == ["tok2vec", "ner"]

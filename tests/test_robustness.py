@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policynlp
-from policynlp.normalize import normalize
+from policynlp.text.normalize import normalize
 
 PIECES = [
     "一、", "二、", "（一）", "(二)", "1.", "2．", "3、", "（1）", "\n", "\n\n", "\t", " ", "　",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import gold_notices, gold_records, notice_text, parsed
-from policynlp.normalize import normalize
+from policynlp.text.normalize import normalize
 
 
 def _sections(doc):

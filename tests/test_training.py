@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from conftest import gold_notices, notice_text
-from policynlp.annotations import AnnotatedNotice, load_annotations
+from policynlp.learning import load_annotations
+from policynlp.learning.annotations import AnnotatedNotice
 from policynlp.errors import InputError
 
 DATA = Path(__file__).parent / "data"
@@ -22,7 +23,7 @@ def _slice(notice: AnnotatedNotice, item_ids: set[str]) -> AnnotatedNotice:
 
 def test_tiny_model_trains_saves_loads_and_parses(tmp_path):
     import policynlp
-    from policynlp.training import train_model
+    from policynlp.learning.training import train_model
 
     gold = gold_notices()
     train = [_slice(gold["001_d83b70daa609b1f7"], {"1.1.1", "1.2.8", "1.2.11", "2.1.20"}),
@@ -38,7 +39,7 @@ def test_tiny_model_trains_saves_loads_and_parses(tmp_path):
 
 
 def test_training_is_deterministic(tmp_path):
-    from policynlp.training import train_model
+    from policynlp.learning.training import train_model
 
     gold = gold_notices()
     train = [_slice(gold["001_d83b70daa609b1f7"], {"1.1.1", "1.2.8"})]
@@ -51,7 +52,7 @@ def test_gazetteer_features_are_an_option_the_model_remembers(tmp_path):
     import json
 
     from policynlp.entities.recognizer import load_crf
-    from policynlp.training import train_model
+    from policynlp.learning.training import train_model
 
     gold = gold_notices()
     train = [_slice(gold["001_d83b70daa609b1f7"], {"1.1.1", "1.2.8"}), _slice(gold["000_8f12a50087b0eed3"], {"1.2.3"})]
@@ -79,7 +80,7 @@ def test_label_studio_import_normalises_deadlines():
 
 def test_imports_score_and_train(tmp_path):
     import policynlp
-    from policynlp.evaluation import evaluate_notices
+    from policynlp.learning.evaluation import evaluate_notices
 
     notices = load_annotations([DATA / "doccano_001_item8.jsonl", DATA / "labelstudio_001_item2.json"])
     scores = evaluate_notices(notices, policynlp.load())
@@ -101,7 +102,7 @@ def test_canonical_annotations_round_trip():
 
 
 def test_authoring_files_compile_to_the_canonical_jsonl():
-    from policynlp.annotations import compile_authoring
+    from policynlp.learning.authoring import compile_authoring
 
     root = Path(__file__).resolve().parent.parent / "corpora" / "annotations"
     for src in sorted((root / "src").glob("*.yaml")):
@@ -111,7 +112,7 @@ def test_authoring_files_compile_to_the_canonical_jsonl():
 
 def test_folds_hold_out_a_notice_with_its_copies():
     """80913 and 38733 are one notice published twice: neither trains a model scored on the other."""
-    from policynlp.evaluation import training_notices
+    from policynlp.learning.evaluation import training_notices
 
     notices = list(gold_notices().values())
     by_id = {n.id: n for n in notices}
@@ -125,8 +126,8 @@ def test_folds_hold_out_a_notice_with_its_copies():
 def test_cross_validation_held_out_by_source_trains_each_fold_without_its_source(monkeypatch):
     """`evaluate --cv --by source` on a small grouping: a fold never trains on a notice of the
     source it scores, and reports per group and pooled, for both runs."""
-    from policynlp import evaluation, training
-    from policynlp.evaluation import cross_validate, folds, group_of
+    from policynlp.learning import training
+    from policynlp.learning.evaluation import cross_validate, folds, group_of
 
     gold = gold_notices()
     notices = [gold[i] for i in ("000_8f12a50087b0eed3", "003_ad4744f501b6ea9b", "pingtan-80968", "pingtan-2528")]
@@ -152,7 +153,7 @@ def test_cross_validation_held_out_by_source_trains_each_fold_without_its_source
 
 def test_cross_validation_needs_two_groups():
     from policynlp.errors import InputError
-    from policynlp.evaluation import folds
+    from policynlp.learning.evaluation import folds
 
     gold = gold_notices()
     with pytest.raises(InputError, match="at least two are needed"):

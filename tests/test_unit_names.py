@@ -11,8 +11,8 @@ from conftest import gold_notices, notice_text, parsed
 
 
 def _matcher_without(notice_id: str):
-    from policynlp.lexicon import UnitMatcher
-    from policynlp.training import unit_names
+    from policynlp.entities.lexicon import UnitMatcher
+    from policynlp.learning.training import unit_names
 
     return UnitMatcher(tuple(unit_names([n for i, n in gold_notices().items() if i != notice_id])))
 
@@ -40,7 +40,7 @@ def test_names_in_cells(notice_id: str, passage: str, names: list[str]) -> None:
 
 
 def test_deployment_is_not_a_ministry() -> None:
-    from policynlp.lexicon import UnitMatcher
+    from policynlp.entities.lexicon import UnitMatcher
 
     text = "加大对党中央、国务院决策部署贯彻落实结果"
     assert text in notice_text("pingtan-80958")
@@ -117,11 +117,11 @@ def test_subjects_after_a_due_date_and_pilot_units_carry_the_task() -> None:
 def test_a_list_that_runs_on_in_a_name_no_rule_reads_stays_in_the_unit_cell() -> None:
     """80913 6.15 ends `… 各区属事业单位，各区属国有企企` (a typo): read without the names of
     this notice and its copy, the row keeps its own unit cell instead of inheriting the row above's."""
-    from policynlp.evaluation import training_notices
-    from policynlp.lexicon import UnitMatcher
-    from policynlp.normalize import normalize
+    from policynlp.learning.evaluation import training_notices
+    from policynlp.entities.lexicon import UnitMatcher
+    from policynlp.text.normalize import normalize
     from policynlp.structure import parse_structure
-    from policynlp.training import unit_names
+    from policynlp.learning.training import unit_names
 
     notices = gold_notices()
     held = notices["pingtan-80913"]
@@ -150,7 +150,7 @@ def test_a_list_that_runs_on_in_a_name_no_rule_reads_stays_in_the_unit_cell() ->
 def test_decoded_spans_become_names(notice_id: str, decoded: str, names: list[str]) -> None:
     """What the CRF decoded in these notices' held-out folds, read as names."""
     from policynlp.entities.recognizer import name_spans
-    from policynlp.normalize import normalize
+    from policynlp.text.normalize import normalize
 
     text = normalize(notice_text(notice_id)).text
     at = text.index(decoded)

@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 import datasets
 
 from ..errors import InputError
-from ..textio import read_notice
+from ..text.decode import read_notice
 from .root import Corpus, Entry
 
 _FEATURES = datasets.Features(

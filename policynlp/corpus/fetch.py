@@ -209,7 +209,7 @@ def fetch(
 
 
 def _intact(path: Path, entry: Entry) -> bool:
-    from ..textio import read_notice
+    from ..text.decode import read_notice
 
     try:
         return entry.sha256 is None or text_sha256(read_notice(path).text) == entry.sha256

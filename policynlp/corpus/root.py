@@ -136,7 +136,7 @@ class Corpus:
 
     def read(self, path: str, sha256: str | None = None, *, checked_by: str = "the manifest") -> str:
         """The text of a corpus-relative path, checked against `sha256` (or the manifest's)."""
-        from ..textio import read_notice
+        from ..text.decode import read_notice
 
         file = self.locate(path)
         text = read_notice(file).text

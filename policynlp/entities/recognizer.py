@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from ..lexicon import SUFFIX_ALTERNATION, UNIT_SUFFIXES, UnitMatcher
+from .lexicon import SUFFIX_ALTERNATION, UNIT_SUFFIXES, UnitMatcher
 
 Span = tuple[int, int]
 MODEL_FILE = "crf.model"

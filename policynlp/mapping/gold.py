@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from ..annotations import AnnotatedNotice, load_annotations
+from ..learning import load_annotations
+from ..learning.annotations import AnnotatedNotice
 from ..entities.docnumber import parse_doc_number
 from ..document import CitedDocument, DocNumber, Document, Item
 from .alignment import RELATIONS, Alignment

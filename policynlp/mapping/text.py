@@ -24,7 +24,7 @@ import ahocorasick
 import numpy as np
 
 from ..document import Item
-from ..lexicon import SUFFIX_ALTERNATION, UNIT_SUFFIXES, load_gazetteer
+from ..entities.lexicon import SUFFIX_ALTERNATION, UNIT_SUFFIXES, load_gazetteer
 
 # A segment is what one local alignment covers: a sentence, or a run of its
 # clauses when the sentence is long, so that a child sentence built from two

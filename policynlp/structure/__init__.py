@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..lexicon import COLUMN_CLASSES, COLUMN_NAME, UnitMatcher, canonical_column, default_matcher
-from ..normalize import NormalizedText
+from ..entities.lexicon import COLUMN_CLASSES, COLUMN_NAME, UnitMatcher, canonical_column, default_matcher
+from ..text.normalize import NormalizedText
 from .cells import RawCell, is_unit_cell, split_flat_row, split_line_row, trailing_unit_clause
 from .cover import DATE, Cover, parse_cover
 from .outline import Entry, scan

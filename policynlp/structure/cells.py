@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..lexicon import CUE_PATTERN, UnitMatcher
+from ..entities.lexicon import CUE_PATTERN, UnitMatcher
 from .spans import strip_span
 
 Span = tuple[int, int]

@@ -49,7 +49,7 @@ class Cover:
 
 def date_value(m: re.Match[str]) -> str | None:
     """ISO date of a DATE match (Chinese numerals included)."""
-    from ..enumerators import cn_to_int
+    from ..text.enumerators import cn_to_int
 
     def num(s: str) -> int | None:
         s = s.strip()
@@ -111,7 +111,7 @@ def _find_recipients(text: str, start: int, end: int) -> tuple[list[Span], int] 
 
 def _split_units(text: str, start: int, end: int) -> list[Span]:
     """Split on 、 only between complete names: 各市、县（区）人民政府 stays whole."""
-    from ..lexicon import default_matcher
+    from ..entities.lexicon import default_matcher
 
     pieces = []
     pos = start

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..enumerators import numeral_value
+from ..text.enumerators import numeral_value
 
 _CANDIDATE = re.compile(
     r"(?P<l0>[一二三四五六七八九十百]{1,3}|[?？])[、．.]"

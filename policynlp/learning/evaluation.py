@@ -33,9 +33,10 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, SpanGroup
 from spacy.training import Example
 
-from .annotations import TASK_ROLES, AnnotatedNotice, load_annotations
-from .document import copy_key
-from .errors import InputError
+from .annotations import TASK_ROLES, AnnotatedNotice
+from .importers import load_annotations
+from ..document import copy_key
+from ..errors import InputError
 
 FIELDS = ("units", "unit_names", "deadlines", "doc_numbers", "verbs", "items")
 COVER_FIELDS = ("title", "issuer", "date", "doc_number")
@@ -121,14 +122,14 @@ def _squeeze(value: str | None) -> str | None:
     """A cover value compared as printed: script and width normalised, spaces and line breaks dropped."""
     if value is None:
         return None
-    from .normalize import normalize
+    from ..text.normalize import normalize
 
     return "".join(normalize(value).text.split()) or None
 
 
 def document_scores(notice: AnnotatedNotice, example: Example) -> dict[str, bool]:
     """The notice's cover fields right or wrong, and whether its items are all exact."""
-    from .api import to_document
+    from ..api import to_document
 
     doc = to_document(example.predicted, notice.id)
     gold = notice.document
@@ -193,7 +194,7 @@ def training_notices(held: Sequence[AnnotatedNotice], notices: Sequence[Annotate
 def group_of(notice: AnnotatedNotice, by: str, corpus: Any = None) -> str:
     """The notice's group for `--by`: its source, province or layout family (from the project's
     manifests), `unknown` for a notice not in them."""
-    from .corpus import Corpus
+    from ..corpus import Corpus
 
     if by not in GROUPINGS:
         raise InputError(f"cannot group by {by!r} (expected one of {', '.join(GROUPINGS)})")
@@ -220,7 +221,7 @@ def cross_validate(notices: Sequence[AnnotatedNotice], *, by: str | None = None,
     statistical recogniser alone (no rules, no gazetteer in the units; the structure stage,
     shared by every learner, reads the training notices' names), one model per fold. Folds are
     single notices, or with `by` the groups of `group_of`."""
-    from .pipeline import build
+    from ..pipeline import build
     from .training import train_model
 
     runs: dict[str, dict[str, Any]] = {
@@ -296,8 +297,8 @@ def evaluate_command(data: Sequence[str], model: str | None, *, cv: bool = False
     """`policynlp evaluate DATA... [--model DIR] [--cv [--by source|province|layout] [--curve]] [--json FILE]`."""
     import datetime
 
-    from .api import load
-    from .output import atomic_write_text, progress
+    from ..api import load
+    from ..output import atomic_write_text, progress
 
     if by is not None and not cv:
         raise InputError("--by needs --cv")
@@ -338,7 +339,7 @@ def learning_curve(notices: Sequence[AnnotatedNotice], sizes: Sequence[int] | No
     """Unit-name F1 of the statistical recogniser alone against the number of training notices."""
     import random
 
-    from .pipeline import build
+    from ..pipeline import build
     from .training import train_model
 
     scored = [n for n in notices if n.items]
@@ -366,7 +367,7 @@ def source_curve(notices: Sequence[AnnotatedNotice], by: str = "source", seed: i
     over the test groups."""
     import random
 
-    from .pipeline import build
+    from ..pipeline import build
     from .training import train_model
 
     plan = folds(notices, by)

@@ -4,14 +4,14 @@ These exist to compare policynlp's own statistical unit recogniser (the CRF in
 `policynlp.entities.recognizer`) side by side with other learners on the same
 leave-one-notice-out folds (`benchmarks/bench_units_learned.py`):
 
-- `policynlp.peers.hanlp_ner`: HanLP 2.1.5's BiLSTM-CRF named-entity
+- `policynlp.learning.learners.hanlp_ner`: HanLP 2.1.5's BiLSTM-CRF named-entity
   recogniser with random (not pretrained) character embeddings, through a
   documented subclass that corrects the CRF's decoding axis. Needs the
   optional extra `policynlp[hanlp]` (hanlp==2.1.5 on torch 2.x).
-- `policynlp.peers.spacy_ner`: spaCy's own NER trained from scratch on
+- `policynlp.learning.learners.spacy_ner`: spaCy's own NER trained from scratch on
   character tokens with spaCy's own training loop, from the config kept in
   `configs/unit_ner.cfg` (usable as is with `spacy train`).
-- `policynlp.peers.sequences`: the shared data: item regions of the parsed
+- `policynlp.learning.learners.sequences`: the shared data: item regions of the parsed
   notices as character sequences with BIO tags of the gold unit names.
 
 Nothing here is imported by `import policynlp`, and the HanLP module imports

@@ -24,7 +24,7 @@ from spacy.tokens import DocBin
 
 from .sequences import LABEL, CharSequence, Span, bio_spans
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "configs" / "unit_ner.cfg"
+DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "configs" / "unit_ner.cfg"
 
 
 def load_config(config_path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None):

@@ -1,6 +1,6 @@
 """The model card of a trained unit recogniser: its data, configuration and scores.
 
-    python -m policynlp.modelcard models/unit_recognizer corpora/annotations/notices.jsonl
+    python -m policynlp.learning.modelcard models/unit_recognizer corpora/annotations/notices.jsonl
 
 scores the default pipeline built on the model against the annotations and
 writes `scores.json` and `README.md` next to the model. `make model` runs it
@@ -15,13 +15,11 @@ from pathlib import Path
 from .evaluation import FIELDS
 
 
-
-
 def write_card(model_dir: Path, data: list[str]) -> dict:
-    from .annotations import load_annotations
+    from .importers import load_annotations
     from .evaluation import evaluate_notices
-    from .output import atomic_write_text
-    from .pipeline import build
+    from ..output import atomic_write_text
+    from ..pipeline import build
 
     notices = load_annotations(data)
     scores = evaluate_notices(notices, build(model_dir))
@@ -35,7 +33,8 @@ def write_card(model_dir: Path, data: list[str]) -> dict:
 
 
 def _row(name: str, s: dict) -> str:
-    return f"| {name} | " + " | ".join(f"{s[f]['p']:.3f} / {s[f]['r']:.3f} / {s[f]['f']:.3f}" for f in FIELDS) + " |"
+    # a cross-validation run written before a field was scored shows it as –
+    return f"| {name} | " + " | ".join(f"{s[f]['p']:.3f} / {s[f]['r']:.3f} / {s[f]['f']:.3f}" if f in s else "–" for f in FIELDS) + " |"
 
 
 def _card(meta: dict, payload: dict, cv: dict | None) -> str:
@@ -59,7 +58,7 @@ def _card(meta: dict, payload: dict, cv: dict | None) -> str:
         " span ending at a bracket closed inside it takes the unit suffix after it (各省（自治区、直辖市）政府);"
         " every annotated name passes these unchanged. They were found reading held-out errors: unit-name F1"
         " averaged over folds 0.907 without them.",
-        "- Built by `make model` (`policynlp train` then `python -m policynlp.modelcard`).",
+        "- Built by `make model` (`policynlp train` then `python -m policynlp.learning.modelcard`).",
         "",
         "## Scores of the default pipeline on the annotated notices (precision / recall / F1)",
         "",
@@ -93,7 +92,7 @@ def _card(meta: dict, payload: dict, cv: dict | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) < 2:
-        print("usage: python -m policynlp.modelcard MODEL_DIR DATA...", file=sys.stderr)
+        print("usage: python -m policynlp.learning.modelcard MODEL_DIR DATA...", file=sys.stderr)
         return 2
     payload = write_card(Path(argv[0]), argv[1:])
     print(json.dumps(payload["scores"], indent=2))

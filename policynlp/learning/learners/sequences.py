@@ -1,6 +1,6 @@
 """Character sequences with BIO tags of unit names: the data every peer learner sees.
 
-A notice is normalised and parsed (`policynlp.training.prepare`); each item
+A notice is normalised and parsed (`policynlp.learning.training.prepare`); each item
 region of its structure becomes one sequence of characters, and every gold
 `UNIT` span lying wholly inside the region is tagged B-UNIT / I-UNIT. Offsets
 are those of the normalised text, so predictions of every learner can be

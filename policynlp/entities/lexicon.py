@@ -13,7 +13,7 @@ from pathlib import Path
 
 import ahocorasick
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 GAZETTEER_PATH = MODELS_DIR / "unit_recognizer" / "gazetteer.txt"
 
 # Suffixes that end a unit name, longest first so alternation prefers them.

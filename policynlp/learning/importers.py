@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .annotations import AnnotatedNotice, GoldSpan, validate
-from .corpus.root import Corpus
-from .errors import InputError
+from ..corpus.root import Corpus
+from ..errors import InputError
 
 LABEL_MAP: dict[str, tuple[str, str | None]] = {}
 for _names, _target in (
@@ -33,6 +33,16 @@ for _names, _target in (
 ):
     for _n in _names:
         LABEL_MAP[_n.upper()] = _target
+
+
+def load_annotations(paths: Iterable[str | Path], corpus: Corpus | None = None) -> list[AnnotatedNotice]:
+    """Load annotated notices from canonical JSONL files (or doccano / Label Studio exports);
+    standoff notices read their texts from `corpus` (default: the corpus root in use)."""
+    notices: list[AnnotatedNotice] = []
+    for path in paths:
+        notices.extend(load_any(Path(path), corpus))
+    return notices
+
 
 
 def load_any(path: Path, corpus: Corpus | None = None) -> list[AnnotatedNotice]:
@@ -77,10 +87,10 @@ def _span(text: str, start: int, end: int, label: str, where: str) -> GoldSpan:
 
 def _complete(notice: AnnotatedNotice) -> AnnotatedNotice:
     """Fill deadline values and document-number attributes with policynlp's parsers."""
-    from .entities.deadline import parse_deadline
-    from .entities.docnumber import parse_doc_number
-    from .normalize import normalize
-    from .structure.cover import parse_cover
+    from ..entities.deadline import parse_deadline
+    from ..entities.docnumber import parse_doc_number
+    from ..text.normalize import normalize
+    from ..structure.cover import parse_cover
 
     nt = normalize(notice.text)
     cover = parse_cover(nt.text, *nt.content)

@@ -7,7 +7,7 @@ installed PyPI package (mplfonts' Noto Sans CJK SC, from the `notebooks`
 extra); nothing is downloaded. `check_glyphs(fig)` warns when a label has a
 character no configured font can draw.
 
-    python -m policynlp.figures OUT_DIR   # every corpus figure → OUT_DIR/figures/*.png (+ captions.md)
+    python -m policynlp.analysis.figures OUT_DIR   # every corpus figure → OUT_DIR/figures/*.png (+ captions.md)
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import matplotlib.ticker
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from . import analysis as A
+from . import propagation as A
 
 # Font files inside PyPI packages, best first: (package, file under the package directory).
 CJK_FONT_FILES = (
@@ -86,7 +86,7 @@ def setup_fonts() -> str | None:
         family = next((f for f in CJK_FAMILIES if f in known), None)
     if family is None:
         warnings.warn(
-            "policynlp.figures: no CJK font found, Chinese labels will show as empty boxes. "
+            "policynlp.analysis.figures: no CJK font found, Chinese labels will show as empty boxes. "
             "Install the notebooks extra (pip install 'policynlp[notebooks]', which brings mplfonts) "
             "or a system CJK font (apt-get install fonts-noto-cjk).",
             MissingGlyphsWarning,
@@ -134,7 +134,7 @@ def check_glyphs(fig: Figure) -> set[str]:
     missing = missing_glyphs(fig)
     if missing:
         warnings.warn(
-            f"policynlp.figures: no font has the characters 「{''.join(sorted(missing))}」; they will show as empty boxes "
+            f"policynlp.analysis.figures: no font has the characters 「{''.join(sorted(missing))}」; they will show as empty boxes "
             "(install the notebooks extra: pip install 'policynlp[notebooks]')",
             MissingGlyphsWarning,
             stacklevel=2,
@@ -456,8 +456,8 @@ def corpus_figures(out_dir: str | Path, *, notice: str = NOTICE_FOR_FIGURES, cur
     Also writes `captions.md` there: each figure with its computed sentence.
     `curve_sizes=None` skips the learning curve (it trains a model per size).
     """
-    from .mapping import map_corpus
-    from .corpus import load_corpus, parse_corpus
+    from ..mapping import map_corpus
+    from ..corpus import load_corpus, parse_corpus
 
     figures_dir = Path(out_dir) / "figures"
     ds = load_corpus()
@@ -482,9 +482,9 @@ def corpus_figures(out_dir: str | Path, *, notice: str = NOTICE_FOR_FIGURES, cur
         ("deadline_timeline", deadline_timeline_figure(timeline, doc), A.describe_timeline(timeline)),
     ]
     if curve_sizes:
-        from .annotations import load_annotations
-        from .corpus import BUNDLED_DIR
-        from .evaluation import learning_curve
+        from ..learning import load_annotations
+        from ..corpus import BUNDLED_DIR
+        from ..learning.evaluation import learning_curve
 
         points = learning_curve(load_annotations([BUNDLED_DIR / "annotations" / "notices.jsonl"]), sizes=list(curve_sizes))
         built.append(("learning_curve", learning_curve_figure(points), describe_curve(points)))
@@ -515,7 +515,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     matplotlib.use("Agg")
-    parser = argparse.ArgumentParser(prog="python -m policynlp.figures", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m policynlp.analysis.figures", description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", help="output directory; figures go to OUT_DIR/figures/")
     parser.add_argument("--notice", default=NOTICE_FOR_FIGURES, help="corpus id of the notice for the one-notice figures")
     parser.add_argument("--no-curve", action="store_true", help="skip the learning curve (it trains four small models)")

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .annotations import AnnotatedNotice, load_annotations
-from .entities.recognizer import META_FILE, MODEL_FILE, train_crf
-from .errors import InputError
-from .lexicon import UnitMatcher
-from .normalize import NormalizedText, normalize
-from .structure import Structure, parse_structure
+from .annotations import AnnotatedNotice
+from ..entities.recognizer import META_FILE, MODEL_FILE, train_crf
+from ..errors import InputError
+from ..entities.lexicon import UnitMatcher
+from ..text.normalize import NormalizedText, normalize
+from ..structure import Structure, parse_structure
 
 Span = tuple[int, int]
 
@@ -93,18 +93,3 @@ def train_model(
     }
     (output / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return output
-
-
-def train_command(data: Sequence[str], output: str, dev: Sequence[str] | None, gazetteer_features: bool = False) -> str:
-    """`policynlp train DATA... --output DIR [--dev DATA...] [--gazetteer-features]`."""
-    from .evaluation import evaluate_notices, format_scores
-
-    train = load_annotations(data)
-    out = train_model(train, Path(output), gazetteer_features=gazetteer_features)
-    lines = [f"trained on {len(train)} notices → {out}"]
-    if dev:
-        from .api import load
-
-        scores = evaluate_notices(load_annotations(dev), load(out))
-        lines.append(format_scores(scores, title="dev scores"))
-    return "\n".join(lines)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from .errors import InputError
+from ..errors import InputError
 
 _LEGACY_ENCODINGS = ("gb18030", "big5")
 

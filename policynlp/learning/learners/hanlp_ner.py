@@ -62,7 +62,7 @@ try:
     from hanlp.utils.time_util import CountdownTimer
 except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "policynlp.peers.hanlp_ner needs HanLP 2.1.5: pip install torch==2.13.0 'policynlp[hanlp]' "
+        "policynlp.learning.learners.hanlp_ner needs HanLP 2.1.5: pip install torch==2.13.0 'policynlp[hanlp]' "
         "(install torch first, so pip does not pull a CUDA build)"
     ) from e
 
@@ -192,7 +192,7 @@ def predict(model: RNNNamedEntityRecognizer, seqs: Sequence[CharSequence], batch
 def _quiet_logger():
     import logging
 
-    logger = logging.getLogger("policynlp.peers.hanlp")
+    logger = logging.getLogger("policynlp.learning.learners.hanlp")
     logger.handlers[:] = [logging.NullHandler()]
     logger.propagate = False
     return logger

@@ -2,9 +2,9 @@
 
 Every function takes parsed `Document`s (and `Alignment`s from
 `policynlp.mapping.map_corpus`) and returns plain data: lists of dicts or
-nested dicts, ready for `pandas.DataFrame(...)` or for `policynlp.figures`.
+nested dicts, ready for `pandas.DataFrame(...)` or for `policynlp.analysis.figures`.
 
-    from policynlp import analysis
+    from policynlp.analysis import propagation as analysis
     from policynlp.mapping import map_corpus
     from policynlp.corpus import load_corpus, parse_corpus
 
@@ -37,15 +37,15 @@ import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from .document import copy_key
-from .entities.verbs import VERB_CLASSES, verb_class
+from ..document import copy_key
+from ..entities.verbs import VERB_CLASSES, verb_class
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from .mapping import Alignment
-    from .annotations import AnnotatedNotice
-    from .document import Document, Item
+    from ..mapping import Alignment
+    from ..learning.annotations import AnnotatedNotice
+    from ..document import Document, Item
 
 LEVELS = ("central", "province", "city", "county", "department")
 LEVEL_NAMES = {"central": "中央", "province": "省级", "city": "市级", "county": "县级", "department": "部门"}
