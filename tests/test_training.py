@@ -158,3 +158,22 @@ def test_cross_validation_needs_two_groups():
     gold = gold_notices()
     with pytest.raises(InputError, match="at least two are needed"):
         folds([gold["000_8f12a50087b0eed3"], gold["001_d83b70daa609b1f7"]], "source")
+
+
+def test_agreement_between_two_readings():
+    """Identical readings agree fully; a changed role and a dropped unit show in their fields."""
+    import copy
+
+    from policynlp.learning.agreement import agreement
+
+    first = [gold_notices()["pingtan-80968"]]
+    assert all(f["f1"] == 1.0 for f in agreement(first, first)["fields"].values())
+    second = copy.deepcopy(first)
+    item = next(it for it in second[0].items if len(it.units) >= 2)
+    item.units[0].role = "mention" if item.units[0].role != "mention" else "lead"
+    item.units.pop()
+    result = agreement(first, second)
+    units = result["fields"]["units"]
+    assert units["both"] == units["first"] - 2 and units["second"] == units["first"] - 1
+    assert result["roles"]["same"] == result["roles"]["pairs"] - 1
+    assert result["fields"]["items"]["f1"] == 1.0

@@ -284,6 +284,25 @@ def _view_lines(text: str, html: bool, width: int = 100) -> str:
     return "\n".join(out)
 
 
+def _readings(path: Path, corpus: Corpus) -> list[AnnotatedNotice]:
+    if path.is_dir():
+        return [compile_authoring(f, corpus) for f in sorted(path.glob("*.yaml"))]
+    from .importers import load_annotations
+
+    return load_annotations([path], corpus)
+
+
+def _agree(first: Path, second: Path, corpus: Corpus) -> str:
+    from .agreement import agreement, format_agreement
+
+    a, b = _readings(first, corpus), _readings(second, corpus)
+    groups = {}
+    for n in a:
+        entry = corpus.entry_for_path(n.source) if n.source else None
+        groups[n.id] = str(entry.meta.get("source_group")) if entry else "unknown"
+    return format_agreement(agreement(a, b), groups)
+
+
 def main(argv: list[str] | None = None) -> int:
     """`policynlp annotations compile FILE.yaml...` (or `compile --all`), `show FILE.yaml`,
     `view SOURCE`."""
@@ -302,11 +321,18 @@ def main(argv: list[str] | None = None) -> int:
     view.add_argument("source", help="path under the corpus root, e.g. notices/shanghai-docs/sh-hfb-2024-56.md")
     view.add_argument("--corpus", type=Path, help=corpus_help)
     view.add_argument("--width", type=int, default=100)
+    agree = sub.add_parser("agree", help="agreement between two readings: two directories of authoring files (or JSONL)")
+    agree.add_argument("first", type=Path)
+    agree.add_argument("second", type=Path)
+    agree.add_argument("--corpus", type=Path, help=corpus_help)
     args = parser.parse_args(argv)
     try:
         corpus = Corpus(args.corpus)
         if args.command == "view":
             print(_view_lines(corpus.read(args.source), is_html_source(args.source), args.width))
+            return 0
+        if args.command == "agree":
+            print(_agree(args.first, args.second, corpus))
             return 0
         files = sorted(Path("corpora/annotations/src").glob("*.yaml")) if getattr(args, "all", False) else args.files
         compiled = [compile_authoring(f, corpus) for f in files]
